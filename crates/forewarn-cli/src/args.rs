@@ -1,0 +1,133 @@
+//! Command-line flags, parsed by clap. Nothing below `main` reads flags: they are turned into engine,
+//! input and printer settings once.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// forewarn: what distressing content a story holds, how severe, and where.
+#[derive(Parser, Debug)]
+#[command(name = "forewarn", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scan stories and report content warnings (exit 0; 2 if any input failed).
+    Scan(ScanArgs),
+    /// Check stories against a reader profile: exit 0 if clear, 1 if not, 2 on error.
+    Check(CheckArgs),
+    /// List the labels, groups and severities.
+    Labels {
+        /// Print the taxonomy as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score detectors on gold data in the dev-set format.
+    Eval(EvalArgs),
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct InputArgs {
+    /// Files or directories (searched recursively); `-` reads standard input.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Force the input format instead of detecting it.
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormatArg>,
+    /// Largest input file to read, in MiB.
+    #[arg(long, default_value_t = 512)]
+    pub max_size_mib: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormatArg {
+    Text,
+    Markdown,
+    Html,
+    Epub,
+    Jsonl,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// One-screen summary, then quotes.
+    Human,
+    /// The JSON report (schema in docs/report-schema.md).
+    Json,
+    /// One compact JSON report per line, for batches.
+    Jsonl,
+    /// Suggested AO3 archive warnings and additional tags.
+    Ao3,
+    /// PAN 2023 output lines: {"work_id", "labels"}.
+    Pan,
+    /// Gold dev-set format: {"id", "paragraphs"}.
+    Gold,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    pub format: OutputFormat,
+    /// No quotes: categories, severities and locations only.
+    #[arg(long)]
+    pub spoiler_free: bool,
+    /// Colour: auto (a terminal without NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Labels or groups to avoid, comma-separated (see `forewarn labels`).
+    #[arg(long, value_delimiter = ',')]
+    pub avoid: Vec<String>,
+    /// Lowest severity that matters: mention, depiction or graphic.
+    #[arg(long, default_value = "mention")]
+    pub at: String,
+    /// A TOML reader profile (`avoid`, `at`, `[labels]`); merged with --avoid.
+    #[arg(long)]
+    pub profile: Option<PathBuf>,
+    /// Show quotes of the passages (spoilers).
+    #[arg(long)]
+    pub show_quotes: bool,
+    /// Print nothing; only the exit code answers.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EvalArgs {
+    /// Excerpts, one JSON object per line with "id" and "paragraphs".
+    #[arg(long)]
+    pub docs: PathBuf,
+    /// Gold labels, one {"id", "paragraphs"} object per line.
+    #[arg(long)]
+    pub gold: PathBuf,
+    /// Detector to evaluate.
+    #[arg(long, default_value = "cue")]
+    pub detector: String,
+    /// A second detector run in the same invocation and printed beside the first.
+    #[arg(long)]
+    pub baseline: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}

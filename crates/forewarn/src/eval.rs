@@ -1,0 +1,262 @@
+//! Evaluation on gold data in the dev-set format: per-label precision, recall and F1 over
+//! (paragraph, label) and (excerpt, label) pairs, macro F1 over the labels present in the gold, micro
+//! F1, and severity accuracy on paragraph-level true positives.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::BufRead;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::report::Report;
+use crate::taxonomy::Severity;
+
+/// Labels per paragraph index of one excerpt.
+pub type ParagraphLabels = BTreeMap<usize, BTreeMap<String, Severity>>;
+
+#[derive(Deserialize)]
+struct GoldLine {
+    id: String,
+    #[serde(default)]
+    paragraphs: BTreeMap<String, BTreeMap<String, Severity>>,
+}
+
+/// Reads a gold (or prediction) file: one `{"id", "paragraphs"}` object per line.
+pub fn read_gold<R: BufRead>(reader: R, source: &str) -> Result<BTreeMap<String, ParagraphLabels>> {
+    let mut out = BTreeMap::new();
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| Error::from(e).at(format!("{source}:{}", i + 1)))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let g: GoldLine = serde_json::from_str(&line).map_err(|e| Error::malformed(format!("{source}:{}: {e}", i + 1)))?;
+        let mut paras = ParagraphLabels::new();
+        for (k, v) in g.paragraphs {
+            let idx: usize = k.parse().map_err(|_| Error::malformed(format!("{source}:{}: paragraph index '{k}' is not a number", i + 1)))?;
+            paras.insert(idx, v);
+        }
+        out.insert(g.id, paras);
+    }
+    Ok(out)
+}
+
+/// Paragraph labels of a report, as in the gold format.
+pub fn report_labels(r: &Report) -> ParagraphLabels {
+    let mut out = ParagraphLabels::new();
+    for l in &r.labels {
+        for p in &l.passages {
+            out.entry(p.index).or_default().insert(l.label.clone(), p.severity);
+        }
+    }
+    out
+}
+
+/// Counts for one label.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Counts {
+    /// True positives.
+    pub tp: usize,
+    /// False positives.
+    pub fp: usize,
+    /// False negatives.
+    pub fn_: usize,
+}
+
+impl Counts {
+    /// Precision (0 when nothing was predicted).
+    pub fn precision(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+    /// Recall (0 when nothing was in the gold).
+    pub fn recall(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+    /// F1.
+    pub fn f1(&self) -> f64 {
+        ratio(2 * self.tp, 2 * self.tp + self.fp + self.fn_)
+    }
+    fn add(&mut self, o: Counts) {
+        self.tp += o.tp;
+        self.fp += o.fp;
+        self.fn_ += o.fn_;
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// Scores at one level (paragraph or excerpt).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LevelScores {
+    /// Per label: counts, precision, recall, F1.
+    pub per_label: BTreeMap<String, LabelScores>,
+    /// Mean F1 over the labels present in the gold.
+    pub macro_f1: f64,
+    /// F1 over all pairs.
+    pub micro_f1: f64,
+}
+
+/// One label's figures.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct LabelScores {
+    /// Counts.
+    pub counts: Counts,
+    /// Precision.
+    pub precision: f64,
+    /// Recall.
+    pub recall: f64,
+    /// F1.
+    pub f1: f64,
+    /// Positives in the gold.
+    pub support: usize,
+}
+
+/// The result of one evaluation.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Evaluation {
+    /// Detector name.
+    pub detector: String,
+    /// Excerpts scored.
+    pub excerpts: usize,
+    /// Paragraph level.
+    pub paragraph: LevelScores,
+    /// Excerpt level.
+    pub excerpt: LevelScores,
+    /// Severity accuracy on paragraph-level true positives.
+    pub severity_accuracy: f64,
+    /// Excerpts in the gold that had no prediction (scored as empty).
+    pub missing_predictions: usize,
+}
+
+fn level(counts: BTreeMap<String, Counts>) -> LevelScores {
+    let mut total = Counts::default();
+    let mut per_label = BTreeMap::new();
+    let mut f1s = Vec::new();
+    for (label, c) in counts {
+        total.add(c);
+        let support = c.tp + c.fn_;
+        if support > 0 {
+            f1s.push(c.f1());
+        }
+        per_label.insert(label, LabelScores { counts: c, precision: c.precision(), recall: c.recall(), f1: c.f1(), support });
+    }
+    let macro_f1 = if f1s.is_empty() { 0.0 } else { f1s.iter().sum::<f64>() / f1s.len() as f64 };
+    LevelScores { per_label, macro_f1, micro_f1: total.f1() }
+}
+
+/// Scores `pred` against `gold` (both keyed by excerpt id).
+pub fn evaluate(detector: &str, gold: &BTreeMap<String, ParagraphLabels>, pred: &BTreeMap<String, ParagraphLabels>) -> Evaluation {
+    let mut para: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut exc: BTreeMap<String, Counts> = BTreeMap::new();
+    let (mut sev_ok, mut sev_all) = (0usize, 0usize);
+    let empty = ParagraphLabels::new();
+    let mut missing = 0;
+    for (id, g) in gold {
+        let p = pred.get(id).unwrap_or_else(|| {
+            missing += 1;
+            &empty
+        });
+        let pairs = |m: &ParagraphLabels| -> BTreeMap<(usize, String), Severity> {
+            m.iter().flat_map(|(i, ls)| ls.iter().map(move |(l, s)| ((*i, l.clone()), *s))).collect()
+        };
+        let (gp, pp) = (pairs(g), pairs(p));
+        for (k, gs) in &gp {
+            let c = para.entry(k.1.clone()).or_default();
+            match pp.get(k) {
+                Some(ps) => {
+                    c.tp += 1;
+                    sev_all += 1;
+                    sev_ok += usize::from(ps == gs);
+                }
+                None => c.fn_ += 1,
+            }
+        }
+        for k in pp.keys().filter(|k| !gp.contains_key(*k)) {
+            para.entry(k.1.clone()).or_default().fp += 1;
+        }
+        let gl: BTreeSet<&String> = gp.keys().map(|k| &k.1).collect();
+        let pl: BTreeSet<&String> = pp.keys().map(|k| &k.1).collect();
+        for l in gl.union(&pl) {
+            let c = exc.entry((*l).clone()).or_default();
+            match (gl.contains(l), pl.contains(l)) {
+                (true, true) => c.tp += 1,
+                (true, false) => c.fn_ += 1,
+                (false, true) => c.fp += 1,
+                _ => {}
+            }
+        }
+    }
+    Evaluation {
+        detector: detector.to_string(),
+        excerpts: gold.len(),
+        paragraph: level(para),
+        excerpt: level(exc),
+        severity_accuracy: ratio(sev_ok, sev_all),
+        missing_predictions: missing,
+    }
+}
+
+/// Writes evaluations side by side as a text table.
+pub fn write_table(out: &mut dyn std::io::Write, evals: &[Evaluation]) -> std::io::Result<()> {
+    let names: Vec<&str> = evals.iter().map(|e| e.detector.as_str()).collect();
+    writeln!(out, "{} excerpts", evals.first().map_or(0, |e| e.excerpts))?;
+    write!(out, "{:<26}", "")?;
+    for n in &names {
+        write!(out, "{:>22}", n)?;
+    }
+    writeln!(out)?;
+    let row = |out: &mut dyn std::io::Write, name: &str, f: &dyn Fn(&Evaluation) -> String| -> std::io::Result<()> {
+        write!(out, "{name:<26}")?;
+        for e in evals {
+            write!(out, "{:>22}", f(e))?;
+        }
+        writeln!(out)
+    };
+    row(out, "paragraph macro F1", &|e| format!("{:.3}", e.paragraph.macro_f1))?;
+    row(out, "paragraph micro F1", &|e| format!("{:.3}", e.paragraph.micro_f1))?;
+    row(out, "excerpt macro F1", &|e| format!("{:.3}", e.excerpt.macro_f1))?;
+    row(out, "excerpt micro F1", &|e| format!("{:.3}", e.excerpt.micro_f1))?;
+    row(out, "severity accuracy (TP)", &|e| format!("{:.3}", e.severity_accuracy))?;
+    writeln!(out, "\nper label: paragraph P/R/F1 (support) | excerpt F1 (support)")?;
+    let labels: BTreeSet<&String> = evals.iter().flat_map(|e| e.paragraph.per_label.keys().chain(e.excerpt.per_label.keys())).collect();
+    for l in labels {
+        write!(out, "{l:<26}")?;
+        for e in evals {
+            let p = e.paragraph.per_label.get(l).copied().unwrap_or_default();
+            let x = e.excerpt.per_label.get(l).copied().unwrap_or_default();
+            write!(out, "  {:.2}/{:.2}/{:.2} ({:>3}) | {:.2} ({:>2})", p.precision, p.recall, p.f1, p.support, x.f1, x.support)?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(items: &[(usize, &str, Severity)]) -> ParagraphLabels {
+        let mut m = ParagraphLabels::new();
+        for (i, l, s) in items {
+            m.entry(*i).or_default().insert(l.to_string(), *s);
+        }
+        m
+    }
+
+    #[test]
+    fn counts_pairs_at_both_levels() {
+        let mut gold = BTreeMap::new();
+        gold.insert("a".into(), labels(&[(0, "death", Severity::Mention), (1, "death", Severity::Depiction), (2, "war", Severity::Depiction)]));
+        let mut pred = BTreeMap::new();
+        pred.insert("a".into(), labels(&[(1, "death", Severity::Depiction), (3, "violence", Severity::Depiction)]));
+        let e = evaluate("x", &gold, &pred);
+        let d = e.paragraph.per_label["death"].counts;
+        assert_eq!((d.tp, d.fp, d.fn_), (1, 0, 1));
+        assert_eq!(e.excerpt.per_label["death"].f1, 1.0);
+        assert_eq!(e.excerpt.per_label["war"].f1, 0.0);
+        // Macro over gold labels only (death, war): violence is a false positive but not averaged in.
+        assert!((e.excerpt.macro_f1 - 0.5).abs() < 1e-9);
+        assert_eq!(e.severity_accuracy, 1.0);
+    }
+}
