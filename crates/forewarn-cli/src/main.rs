@@ -24,6 +24,11 @@ use sources::{SourceOptions, Unit};
 const CHUNK: usize = 64;
 
 fn main() -> ExitCode {
+    // A panic message may quote input text (e.g. a string slice); print only where it happened.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("forewarn: internal error{at}; please report it (the input text is not shown)");
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(a) => scan(a),
@@ -99,9 +104,14 @@ fn for_each_work(
             chunk
                 .into_par_iter()
                 .map(|u| {
-                    let doc = sources::ingest_unit(u)?;
-                    let findings = engine.findings(&doc);
-                    Ok((doc, findings))
+                    let id = u.id();
+                    // One work that trips a bug must not take the batch down with it.
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let doc = sources::ingest_unit(u)?;
+                        let findings = engine.findings(&doc);
+                        Ok((doc, findings))
+                    }))
+                    .unwrap_or_else(|_| Err(Error::new(forewarn::ErrorKind::Malformed, "internal error while reading this work; skipped").at(id)))
                 })
                 .collect()
         });

@@ -19,6 +19,17 @@ pub enum Unit {
     Failed(Error),
 }
 
+impl Unit {
+    /// A name for error messages.
+    pub fn id(&self) -> String {
+        match self {
+            Unit::Bytes { id, .. } => id.clone(),
+            Unit::Parsed(Ok(d)) => d.id.clone(),
+            Unit::Parsed(Err(_)) | Unit::Failed(_) => "input".to_string(),
+        }
+    }
+}
+
 /// Settings for reading inputs.
 #[derive(Clone, Copy)]
 pub struct SourceOptions {

@@ -60,8 +60,8 @@ enum Tier {
 impl Tier {
     fn weight(self) -> f32 {
         match self {
-            Tier::Weak => 0.3,
-            Tier::Medium => 0.6,
+            Tier::Weak => 0.2,
+            Tier::Medium => 0.45,
             Tier::Strong => 0.9,
         }
     }
@@ -298,13 +298,19 @@ struct Raw {
 
 /// Paragraph score at or above which a label is flagged.
 const THRESHOLD: f32 = 0.5;
+/// Paragraph score at or above which a label anchors a scene (lends support to its neighbours).
+const ANCHOR: f32 = 0.85;
 /// How far (in paragraphs) a flagged label lends support to weaker evidence of the same label.
 const SCENE_REACH: usize = 2;
 
 /// True when one of three words before byte `at` of `text`, in the same clause, negates.
 fn negated(text: &str, at: usize) -> bool {
     let before = &text[..at];
-    let clause_start = before.rfind([',', ';', ':', '.', '!', '?', '"', '\u{201c}', '\u{201d}']).map_or(0, |i| i + 1);
+    let clause_start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| matches!(c, ',' | ';' | ':' | '.' | '!' | '?' | '"' | '\u{201c}' | '\u{201d}'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     before[clause_start..]
         .split_whitespace()
         .rev()
@@ -336,7 +342,7 @@ impl Detector for CueDetector {
         let mut anchored = vec![vec![false; self.n_labels]; n];
         for (i, hits) in raw.iter().enumerate() {
             for h in hits {
-                if h.score >= THRESHOLD && h.best >= Tier::Medium {
+                if h.score >= ANCHOR {
                     anchored[i][h.label as usize] = true;
                 }
             }
@@ -351,7 +357,7 @@ impl Detector for CueDetector {
                 };
                 let score = if h.score >= THRESHOLD {
                     h.score
-                } else if near() {
+                } else if h.best >= Tier::Medium && near() {
                     THRESHOLD
                 } else {
                     continue;

@@ -119,7 +119,7 @@ mod tests {
     use super::*;
 
     fn p(chapter: usize, paragraph: usize) -> PassageRef {
-        PassageRef { chapter, chapter_title: None, paragraph, index: 0, bytes: [0, 0], severity: Severity::Mention, score: 1.0, quote: None }
+        PassageRef { chapter, chapter_title: None, paragraph, index: 0, bytes: [0, 0], severity: Severity::Mention, score: 1.0, quote: None, evidence: None }
     }
 
     #[test]

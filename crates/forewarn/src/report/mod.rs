@@ -46,6 +46,9 @@ pub struct PassageRef {
     /// The sentence holding the strongest evidence; absent in spoiler-free reports.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
+    /// The words that triggered the detector (why this passage was flagged); absent in spoiler-free reports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
 }
 
 /// A label found in the work.
@@ -130,6 +133,7 @@ impl Report {
                             severity: p.hit.severity,
                             score: round3(p.hit.score),
                             quote: (!opts.spoiler_free).then(|| quote(doc, p.paragraph, p.hit.evidence)),
+                            evidence: (!opts.spoiler_free && !p.hit.evidence.is_empty()).then(|| doc.slice(p.hit.evidence).to_string()),
                         })
                         .collect(),
                 }
