@@ -266,12 +266,13 @@ impl CueDetector {
                 .unwrap_or(p.span);
             let (ss, se) = (sentence.start - p.span.start, sentence.end - p.span.start);
             let graphic = graphic_global + graphic_label.iter().filter(|(l, _)| *l == label).count();
+            let reported = mentions.iter().any(|&m| ss <= m && m < se) || perfect_before(text, best.0) || in_speech(text, best.0);
             let severity = if let Some(h) = best.3 {
                 h
+            } else if reported {
+                Severity::Mention
             } else if self.physical[label as usize] && graphic >= 2 {
                 Severity::Graphic
-            } else if mentions.iter().any(|&m| ss <= m && m < se) {
-                Severity::Mention
             } else {
                 Severity::Depiction
             };
@@ -302,6 +303,27 @@ const THRESHOLD: f32 = 0.5;
 const ANCHOR: f32 = 0.85;
 /// How far (in paragraphs) a flagged label lends support to weaker evidence of the same label.
 const SCENE_REACH: usize = 2;
+
+/// True when "had", "has" or "have" stands within two words before byte `at`: a perfect tense reports
+/// what happened before the scene ("she had died", "he has killed").
+fn perfect_before(text: &str, at: usize) -> bool {
+    text[..at].split_whitespace().rev().take(2).any(|w| {
+        let w = w.to_ascii_lowercase();
+        matches!(w.as_str(), "had" | "has" | "have" | "hadn't" | "having") || w.ends_with("'d") || w.ends_with("\u{2019}d")
+    })
+}
+
+/// True when byte `at` of a paragraph lies inside quoted speech (an odd number of quote marks before
+/// it): what characters say is mostly reported, not shown.
+fn in_speech(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    let curly_open = before.matches('\u{201c}').count();
+    let curly_close = before.matches('\u{201d}').count();
+    if curly_open + curly_close > 0 {
+        return curly_open > curly_close;
+    }
+    before.matches('"').count() % 2 == 1
+}
 
 /// True when one of three words before byte `at` of `text`, in the same clause, negates.
 fn negated(text: &str, at: usize) -> bool {
