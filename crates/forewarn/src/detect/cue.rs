@@ -90,6 +90,8 @@ struct LabelCues {
     idioms: Vec<String>,
     #[serde(default)]
     requires: Vec<String>,
+    #[serde(default)]
+    suppresses: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -109,6 +111,8 @@ pub struct CueDetector {
     automaton: AhoCorasick,
     payloads: Vec<Vec<Payload>>,
     has_requires: Vec<bool>,
+    /// `suppresses[a]` lists labels whose cues are dropped when they lie inside a cue of label `a`.
+    suppresses: Vec<Vec<u8>>,
     physical: Vec<bool>,
     n_labels: usize,
 }
@@ -166,6 +170,7 @@ impl CueDetector {
             p.add(g, Payload::Graphic { label: None });
         }
         let mut has_requires = vec![false; taxonomy.len()];
+        let mut suppresses = vec![Vec::new(); taxonomy.len()];
         for (name, cues) in &file.labels {
             let label = taxonomy
                 .find(name)
@@ -187,6 +192,12 @@ impl CueDetector {
                 p.add(r, Payload::Requires { label });
             }
             has_requires[label as usize] = !cues.requires.is_empty();
+            for other in &cues.suppresses {
+                let id = taxonomy
+                    .find(other)
+                    .ok_or_else(|| Error::new(ErrorKind::Model, format!("cue lexicon: label {name} suppresses unknown label '{other}'")))?;
+                suppresses[label as usize].push(id.0);
+            }
         }
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
@@ -194,7 +205,7 @@ impl CueDetector {
             .build(&p.strings)
             .map_err(|e| Error::new(ErrorKind::Model, format!("cue lexicon: {e}")))?;
         let physical = taxonomy.labels().iter().map(|l| PHYSICAL_LABELS.contains(&l.id.as_str())).collect();
-        Ok(CueDetector { automaton, payloads: p.payloads, has_requires, physical, n_labels: taxonomy.len() })
+        Ok(CueDetector { automaton, payloads: p.payloads, has_requires, suppresses, physical, n_labels: taxonomy.len() })
     }
 
     /// Number of distinct phrases in the automaton.
@@ -238,7 +249,10 @@ impl CueDetector {
         let mut by_label: BTreeMap<u8, Vec<(usize, usize, Tier, Option<Severity>)>> = BTreeMap::new();
         for &(s, e, label, tier, hint) in &cues {
             let suppressed = idioms.iter().any(|&(is, ie, il)| is < e && s < ie && il.is_none_or(|l| l == label));
-            if suppressed || negated(text, s) {
+            let overridden = cues.iter().any(|&(s2, e2, l2, _, _)| {
+                s2 <= s && e <= e2 && (e2 - s2) > (e - s) && self.suppresses[l2 as usize].contains(&label)
+            });
+            if suppressed || overridden || negated(text, s) {
                 continue;
             }
             if self.has_requires[label as usize] && tier != Tier::Strong && !requires.contains(&label) {
