@@ -35,10 +35,11 @@ const MENTION_MARKERS: &[&str] = &[
 
 /// Markers of vivid physical detail.
 const GRAPHIC_MARKERS: &[&str] = &[
-    "blood", "bloody", "bleeding", "bled", "gore", "gash*", "wound*", "flesh", "bone*", "entrails", "guts", "spurt*",
+    "blood", "bloody", "bleeding", "bled", "gore", "gash*", "wound*", "flesh", "entrails", "guts", "spurt*",
     "gush*", "severed", "skull", "brains", "artery", "arteries", "torn", "ripped", "pool of", "oozing", "ooze*",
     "dripping", "splatter*", "mangled", "shattered", "vomit*", "convuls*", "writh*", "agony", "choking", "gurgl*",
-    "slid deeper", "sliced", "skin", "vein*", "throat", "scream*", "stream*", "crimson", "raw",
+    "sliced", "crimson", "open wound*", "laid open", "to the bone", "into the skin", "into his|her|my skin|flesh|arm|wrist", "slid deeper",
+    "cut deep", "deep cut*",
 ];
 
 /// Words that negate a following cue within three words of the same clause.
