@@ -17,7 +17,8 @@ pub struct DocPolicy {
 
 impl Default for DocPolicy {
     fn default() -> DocPolicy {
-        DocPolicy { single_paragraph_score: 0.85, min_paragraphs: 2 }
+        // Chosen on the dev set: 2, 3 and 4 paragraphs gave excerpt macro F1 0.565, 0.587, 0.567.
+        DocPolicy { single_paragraph_score: 0.85, min_paragraphs: 3 }
     }
 }
 

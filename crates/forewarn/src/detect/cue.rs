@@ -30,7 +30,8 @@ const MENTION_MARKERS: &[&str] = &[
     "thinking of|about", "wanted to", "want to", "plan*", "note", "letter", "news", "newspaper*", "memory", "memories",
     "someday", "one day", "what if", "dream*", "history", "they say", "legend*", "never forgot", "since the",
     "the day that", "the night that", "after the", "ever since", "was said", "would", "will", "going to", "afraid that",
-    "feared that", "fear that", "as a child", "when he was|she was|i was", "last year", "past",
+    "feared that", "fear that", "as a child", "when he was|she was|i was", "last year", "past", "possible", "possibly",
+    "perhaps", "ought to", "maybe", "whether", "suppose", "supposing", "as though", "as if", "like a",
 ];
 
 /// Markers of vivid physical detail.
