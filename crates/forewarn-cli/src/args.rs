@@ -27,6 +27,27 @@ pub enum Command {
     },
     /// Score detectors on gold data in the dev-set format.
     Eval(EvalArgs),
+    /// Serve the HTTP API and the web page.
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Address to bind.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Largest request body, in MiB.
+    #[arg(long, default_value_t = 10)]
+    pub max_body_mib: usize,
+    /// Longest time one request may take, in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub timeout_secs: u64,
+    /// Most scans in flight; beyond it requests are answered 503.
+    #[arg(long, default_value_t = 64)]
+    pub max_concurrent: usize,
+    /// No access log.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(clap::Args, Debug, Clone)]

@@ -13,7 +13,7 @@ use anyhow::{bail, Context};
 use clap::Parser;
 use rayon::prelude::*;
 
-use args::{CheckArgs, Cli, ColorChoice, Command, EvalArgs, InputArgs, InputFormatArg, OutputFormat, ScanArgs};
+use args::{CheckArgs, Cli, ColorChoice, Command, EvalArgs, InputArgs, InputFormatArg, OutputFormat, ScanArgs, ServeArgs};
 use forewarn::eval;
 use forewarn::ingest::InputFormat;
 use forewarn::report::{ao3, human, machine};
@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         Command::Check(a) => check(a),
         Command::Labels { json } => labels(json),
         Command::Eval(a) => run_eval(a),
+        Command::Serve(a) => serve(a),
     };
     match result {
         Ok(code) => code,
@@ -132,7 +133,7 @@ fn color(choice: ColorChoice) -> bool {
 fn scan(a: ScanArgs) -> anyhow::Result<ExitCode> {
     let engine = Engine::default();
     let taxonomy = Taxonomy::builtin();
-    let opts = ReportOptions { spoiler_free: a.spoiler_free };
+    let opts = ReportOptions { spoiler_free: a.spoiler_free, include_text: false };
     let human_opts = human::HumanOptions { color: color(a.color) };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -200,7 +201,7 @@ fn check(a: CheckArgs) -> anyhow::Result<ExitCode> {
         bail!("nothing to check: give --avoid LABELS or --profile FILE (see `forewarn labels`)");
     }
     let engine = Engine::default();
-    let opts = ReportOptions { spoiler_free: !a.show_quotes };
+    let opts = ReportOptions { spoiler_free: !a.show_quotes, include_text: false };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let (mut failed, mut not_clear) = (0usize, 0usize);
@@ -292,7 +293,7 @@ fn run_eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
             let pred = docs
                 .par_iter()
                 .map(|d| {
-                    let r = Report::new(d, &engine.findings(d), engine.detector_name(), taxonomy, ReportOptions { spoiler_free: true });
+                    let r = Report::new(d, &engine.findings(d), engine.detector_name(), taxonomy, ReportOptions { spoiler_free: true, include_text: false });
                     (d.id.clone(), eval::report_labels(&r))
                 })
                 .collect();
@@ -308,5 +309,18 @@ fn run_eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
         eval::write_table(&mut out, &evals)?;
     }
     out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
+    let config = forewarn_server::ServerConfig {
+        addr: a.addr,
+        body_limit: a.max_body_mib.saturating_mul(1 << 20),
+        timeout: std::time::Duration::from_secs(a.timeout_secs.max(1)),
+        max_concurrent: a.max_concurrent.max(1),
+        access_log: !a.quiet,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(forewarn_server::serve(Engine::default(), config)).with_context(|| format!("serving on {}", a.addr))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -22,15 +22,19 @@ pub struct Profile {
     avoid: BTreeMap<LabelId, Severity>,
 }
 
-#[derive(Deserialize)]
+/// A profile as written by a person: in a TOML file or a JSON request.
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ProfileFile {
+pub struct ProfileSpec {
+    /// Default threshold for `avoid` (mention if absent).
     #[serde(default)]
-    at: Option<String>,
+    pub at: Option<String>,
+    /// Labels or groups to avoid.
     #[serde(default)]
-    avoid: Vec<String>,
+    pub avoid: Vec<String>,
+    /// Per-label thresholds.
     #[serde(default)]
-    labels: BTreeMap<String, String>,
+    pub labels: BTreeMap<String, String>,
 }
 
 impl Profile {
@@ -47,7 +51,12 @@ impl Profile {
 
     /// Parses a profile from TOML.
     pub fn from_toml(text: &str, taxonomy: &Taxonomy) -> Result<Profile> {
-        let f: ProfileFile = toml::from_str(text).map_err(|e| Error::invalid(format!("profile: {}", e.message())))?;
+        let spec: ProfileSpec = toml::from_str(text).map_err(|e| Error::invalid(format!("profile: {}", e.message())))?;
+        Profile::from_spec(&spec, taxonomy)
+    }
+
+    /// Builds a profile from its written form, checking every label and severity.
+    pub fn from_spec(f: &ProfileSpec, taxonomy: &Taxonomy) -> Result<Profile> {
         let at = f.at.as_deref().map(str::parse).transpose()?.unwrap_or(Severity::Mention);
         let mut p = Profile::new(&f.avoid, at, taxonomy)?;
         for (name, sev) in &f.labels {

@@ -23,6 +23,19 @@ const QUOTE_CHARS: usize = 220;
 pub struct ReportOptions {
     /// Leave out every quote (categories, severities and locations only).
     pub spoiler_free: bool,
+    /// Include the text of every paragraph (for a viewer that highlights passages in place).
+    pub include_text: bool,
+}
+
+/// One paragraph of the work, for viewers (only with [`ReportOptions::include_text`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct ParagraphText {
+    /// Chapter number, 1-based.
+    pub chapter: usize,
+    /// True for a heading line.
+    pub heading: bool,
+    /// The normalised paragraph text.
+    pub text: String,
 }
 
 /// Where a label occurs.
@@ -42,7 +55,7 @@ pub struct PassageRef {
     /// Severity in this passage.
     pub severity: Severity,
     /// Detector score in [0, 1].
-    pub score: f32,
+    pub score: f64,
     /// The sentence holding the strongest evidence; absent in spoiler-free reports.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
@@ -61,7 +74,7 @@ pub struct LabelReport {
     /// Highest severity found.
     pub severity: Severity,
     /// Confidence in [0, 1].
-    pub confidence: f32,
+    pub confidence: f64,
     /// Number of paragraphs carrying it.
     pub paragraph_count: usize,
     /// The passages, in reading order.
@@ -106,6 +119,9 @@ pub struct Report {
     /// Notices about the input (encoding guesses, skipped EPUB entries).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<String>,
+    /// Every paragraph's text, in order (only when asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraphs: Option<Vec<ParagraphText>>,
 }
 
 impl Report {
@@ -156,12 +172,18 @@ impl Report {
             labels,
             ao3,
             notices: doc.notices.clone(),
+            paragraphs: opts.include_text.then(|| {
+                doc.paragraphs
+                    .iter()
+                    .map(|p| ParagraphText { chapter: p.chapter + 1, heading: p.heading, text: doc.slice(p.span).to_string() })
+                    .collect()
+            }),
         }
     }
 }
 
-fn round3(x: f32) -> f32 {
-    (x * 1000.0).round() / 1000.0
+fn round3(x: f32) -> f64 {
+    (f64::from(x) * 1000.0).round() / 1000.0
 }
 
 /// The sentence of paragraph `para` that holds `evidence`, shortened to [`QUOTE_CHARS`] around it.
