@@ -111,6 +111,15 @@ pub struct ScanArgs {
     /// Colour: auto (a terminal without NO_COLOR), always, never.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Skip works already in --output (line formats) and append the rest; failed works are retried.
+    #[arg(long)]
+    pub resume: bool,
+    /// No progress bar (it is only ever drawn on a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 #[derive(clap::Args, Debug)]

@@ -3,25 +3,26 @@
 //! `check` 0 when clear and 1 when not; 2 whenever an input failed or the command was misused.
 
 mod args;
+mod batch;
 mod sources;
 
+use std::collections::HashSet;
 use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
-use std::time::Instant;
 
 use anyhow::{bail, Context};
 use clap::Parser;
 use rayon::prelude::*;
+
+use batch::{Batch, Outcome};
 
 use args::{CheckArgs, Cli, ColorChoice, Command, EvalArgs, InputArgs, InputFormatArg, OutputFormat, ScanArgs, ServeArgs};
 use forewarn::eval;
 use forewarn::ingest::InputFormat;
 use forewarn::report::{ao3, human, machine};
 use forewarn::{Document, Engine, Error, Profile, Report, ReportOptions, Severity, Taxonomy};
-use sources::{SourceOptions, Unit};
-
-/// Works processed together in parallel before their output is written in order.
-const CHUNK: usize = 64;
+use sources::SourceOptions;
 
 fn main() -> ExitCode {
     // A panic message may quote input text (e.g. a string slice); print only where it happened.
@@ -62,64 +63,8 @@ fn source_options(a: &InputArgs) -> SourceOptions {
     SourceOptions { forced, max_bytes: a.max_size_mib.saturating_mul(1 << 20) }
 }
 
-fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
-    let mut b = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = threads {
-        if n == 0 {
-            bail!("--threads must be at least 1");
-        }
-        b = b.num_threads(n);
-    }
-    Ok(b.build()?)
-}
-
-/// Totals of a batch, printed to stderr at the end of a run over several works.
-#[derive(Default)]
-struct Summary {
-    works: usize,
-    flagged: usize,
-    failed: usize,
-    labels: std::collections::BTreeMap<String, usize>,
-}
-
-/// Streams every work of `input` through `engine` in parallel chunks, calling `emit` in input order.
-fn for_each_work(
-    input: &InputArgs,
-    mut emit: impl FnMut(Result<(Document, Vec<forewarn::Finding>), Error>) -> anyhow::Result<()>,
-    engine: &Engine,
-) -> anyhow::Result<()> {
-    let opts = source_options(input);
-    let pool = thread_pool(input.threads)?;
-    let mut units = sources::expand(&input.paths).into_iter().flat_map(move |p| -> Box<dyn Iterator<Item = Unit> + Send> {
-        match p {
-            Ok(path) => sources::units(&path, opts),
-            Err(e) => Box::new(std::iter::once(Unit::Failed(e))),
-        }
-    });
-    loop {
-        let chunk: Vec<Unit> = units.by_ref().take(CHUNK).collect();
-        if chunk.is_empty() {
-            return Ok(());
-        }
-        let results: Vec<_> = pool.install(|| {
-            chunk
-                .into_par_iter()
-                .map(|u| {
-                    let id = u.id();
-                    // One work that trips a bug must not take the batch down with it.
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        let doc = sources::ingest_unit(u)?;
-                        let findings = engine.findings(&doc);
-                        Ok((doc, findings))
-                    }))
-                    .unwrap_or_else(|_| Err(Error::new(forewarn::ErrorKind::Malformed, "internal error while reading this work; skipped").at(id)))
-                })
-                .collect()
-        });
-        for r in results {
-            emit(r)?;
-        }
-    }
+fn batch<'a>(engine: &'a Engine, input: &InputArgs, skip: HashSet<String>, progress: bool) -> Batch<'a> {
+    Batch { engine, sources: source_options(input), threads: input.threads, skip, progress }
 }
 
 fn color(choice: ColorChoice) -> bool {
@@ -130,63 +75,100 @@ fn color(choice: ColorChoice) -> bool {
     }
 }
 
+/// Reports a failed work on stderr (after flushing what came before it on stdout).
+fn report_failure(out: &mut dyn Write, error: &Error) -> io::Result<()> {
+    out.flush()?;
+    eprintln!("forewarn: {error}");
+    Ok(())
+}
+
+/// The ids already written to a line-format output file, for `--resume`. A last line cut off by an
+/// interrupted run is removed so that appending starts on a clean line. Error records are not ids:
+/// failed works are tried again.
+fn done_ids(path: &Path) -> anyhow::Result<HashSet<String>> {
+    let mut ids = HashSet::new();
+    let Ok(mut text) = std::fs::read_to_string(path) else { return Ok(ids) };
+    if !text.is_empty() && !text.ends_with('\n') {
+        let keep = text.rfind('\n').map_or(0, |i| i + 1);
+        text.truncate(keep);
+        let f = std::fs::OpenOptions::new().write(true).open(path)?;
+        f.set_len(keep as u64)?;
+    }
+    for line in text.lines() {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        if v.get("schema").and_then(|s| s.as_str()) == Some("forewarn.error") {
+            continue;
+        }
+        let id = v.pointer("/work/id").or_else(|| v.get("work_id")).or_else(|| v.get("id"));
+        match id {
+            Some(serde_json::Value::String(s)) => ids.insert(s.clone()),
+            Some(other) => ids.insert(other.to_string()),
+            None => false,
+        };
+    }
+    Ok(ids)
+}
+
 fn scan(a: ScanArgs) -> anyhow::Result<ExitCode> {
     let engine = Engine::default();
     let taxonomy = Taxonomy::builtin();
     let opts = ReportOptions { spoiler_free: a.spoiler_free, include_text: false };
-    let human_opts = human::HumanOptions { color: color(a.color) };
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let mut summary = Summary::default();
-    let started = Instant::now();
-    for_each_work(
-        &a.input,
-        |r| {
-            match r {
-                Ok((doc, findings)) => {
-                    let report = Report::new(&doc, &findings, engine.detector_name(), taxonomy, opts);
-                    summary.works += 1;
-                    summary.flagged += usize::from(!report.labels.is_empty());
-                    for l in &report.labels {
-                        *summary.labels.entry(l.label.clone()).or_default() += 1;
-                    }
-                    match a.format {
-                        OutputFormat::Human => {
-                            if summary.works > 1 {
-                                writeln!(out)?;
-                            }
-                            human::write(&mut out, &report, human_opts)?
+    let line_format = matches!(a.format, OutputFormat::Jsonl | OutputFormat::Pan | OutputFormat::Gold);
+    if a.resume && (a.output.is_none() || !line_format) {
+        bail!("--resume needs --output FILE and a line format (--format jsonl, pan or gold)");
+    }
+    let skip = match (&a.output, a.resume) {
+        (Some(path), true) => done_ids(path)?,
+        _ => HashSet::new(),
+    };
+    let (sink, to_terminal): (Box<dyn Write>, bool) = match &a.output {
+        Some(path) => {
+            let f = std::fs::OpenOptions::new()
+                .create(true)
+                .write(true)
+                .append(a.resume)
+                .truncate(!a.resume)
+                .open(path)
+                .with_context(|| format!("opening {}", path.display()))?;
+            (Box::new(f), false)
+        }
+        None => (Box::new(io::stdout().lock()), io::stdout().is_terminal()),
+    };
+    let mut out = BufWriter::new(sink);
+    let human_opts = human::HumanOptions { color: to_terminal && color(a.color) || a.color == ColorChoice::Always };
+    let runner = batch(&engine, &a.input, skip, !a.no_progress);
+    let stats = runner.run(&a.input.paths, |outcome, stats| {
+        match outcome {
+            Outcome::Done(doc, findings) => {
+                let report = Report::new(doc, findings, engine.detector_name(), taxonomy, opts);
+                match a.format {
+                    OutputFormat::Human => {
+                        if stats.works + stats.failed > 1 {
+                            writeln!(out)?;
                         }
-                        OutputFormat::Json => machine::write_json(&mut out, &report)?,
-                        OutputFormat::Jsonl => machine::write_jsonl(&mut out, &report)?,
-                        OutputFormat::Ao3 => ao3::write(&mut out, &report)?,
-                        OutputFormat::Pan => machine::write_pan(&mut out, &report, taxonomy)?,
-                        OutputFormat::Gold => machine::write_gold(&mut out, &report)?,
+                        human::write(&mut out, &report, human_opts)?
                     }
-                }
-                Err(e) => {
-                    summary.failed += 1;
-                    out.flush()?;
-                    eprintln!("forewarn: {e}");
+                    OutputFormat::Json => machine::write_json(&mut out, &report)?,
+                    OutputFormat::Jsonl => machine::write_jsonl(&mut out, &report)?,
+                    OutputFormat::Ao3 => ao3::write(&mut out, &report)?,
+                    OutputFormat::Pan => machine::write_pan(&mut out, &report, taxonomy)?,
+                    OutputFormat::Gold => machine::write_gold(&mut out, &report)?,
                 }
             }
-            Ok(())
-        },
-        &engine,
-    )?;
+            Outcome::Failed { id, error } => {
+                if a.format == OutputFormat::Jsonl {
+                    machine::write_error(&mut out, id.as_deref(), &error.to_string())?;
+                }
+                report_failure(&mut out, error)?;
+            }
+        }
+        Ok(())
+    })?;
     out.flush()?;
-    if summary.works + summary.failed > 1 {
-        let top: Vec<String> = summary.labels.iter().map(|(l, n)| format!("{l} {n}")).collect();
-        eprintln!(
-            "forewarn: {} works scanned, {} with warnings, {} failed, in {:.1}s{}",
-            summary.works,
-            summary.flagged,
-            summary.failed,
-            started.elapsed().as_secs_f64(),
-            if top.is_empty() { String::new() } else { format!(" (works per label: {})", top.join(", ")) }
-        );
+    if stats.works + stats.failed + stats.skipped > 1 {
+        eprintln!("forewarn: {}", stats.summary());
     }
-    Ok(if summary.failed > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if stats.failed > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
 fn check(a: CheckArgs) -> anyhow::Result<ExitCode> {
@@ -202,45 +184,37 @@ fn check(a: CheckArgs) -> anyhow::Result<ExitCode> {
     }
     let engine = Engine::default();
     let opts = ReportOptions { spoiler_free: !a.show_quotes, include_text: false };
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let (mut failed, mut not_clear) = (0usize, 0usize);
-    for_each_work(
-        &a.input,
-        |r| {
-            match r {
-                Ok((doc, findings)) => {
-                    let hits = profile.check(&findings);
-                    if hits.is_empty() {
-                        if !a.quiet {
-                            writeln!(out, "{}: clear for this profile", doc.id)?;
-                        }
-                    } else {
-                        not_clear += 1;
-                        if !a.quiet {
-                            let report = Report::new(&doc, &hits, engine.detector_name(), taxonomy, opts);
-                            writeln!(out, "{}: not clear", doc.id)?;
-                            for l in &report.labels {
-                                writeln!(out, "  {} ({}): {}", l.label, l.severity, human::locations(&l.passages))?;
-                                for p in l.passages.iter().filter_map(|p| p.quote.as_deref().map(|q| (p, q))).take(3) {
-                                    writeln!(out, "    ch {} ¶{}: {}", p.0.chapter, p.0.paragraph, p.1)?;
-                                }
-                            }
-                        }
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut not_clear = 0usize;
+    let stats = batch(&engine, &a.input, HashSet::new(), false).run(&a.input.paths, |outcome, _| {
+        match outcome {
+            Outcome::Done(doc, findings) => {
+                let hits = profile.check(findings);
+                if !hits.is_empty() {
+                    not_clear += 1;
+                }
+                if a.quiet {
+                    return Ok(());
+                }
+                if hits.is_empty() {
+                    writeln!(out, "{}: clear for this profile", doc.id)?;
+                    return Ok(());
+                }
+                let report = Report::new(doc, &hits, engine.detector_name(), taxonomy, opts);
+                writeln!(out, "{}: not clear", doc.id)?;
+                for l in &report.labels {
+                    writeln!(out, "  {} ({}): {}", l.label, l.severity, human::locations(&l.passages))?;
+                    for p in l.passages.iter().filter_map(|p| p.quote.as_deref().map(|q| (p, q))).take(3) {
+                        writeln!(out, "    ch {} ¶{}: {}", p.0.chapter, p.0.paragraph, p.1)?;
                     }
                 }
-                Err(e) => {
-                    failed += 1;
-                    out.flush()?;
-                    eprintln!("forewarn: {e}");
-                }
             }
-            Ok(())
-        },
-        &engine,
-    )?;
+            Outcome::Failed { error, .. } => report_failure(&mut out, error)?,
+        }
+        Ok(())
+    })?;
     out.flush()?;
-    Ok(if failed > 0 {
+    Ok(if stats.failed > 0 {
         ExitCode::from(2)
     } else if not_clear > 0 {
         ExitCode::from(1)

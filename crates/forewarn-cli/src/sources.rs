@@ -20,12 +20,20 @@ pub enum Unit {
 }
 
 impl Unit {
-    /// A name for error messages.
-    pub fn id(&self) -> String {
+    /// The work's id, when known before ingest (a path, or a JSONL work's id).
+    pub fn known_id(&self) -> Option<&str> {
         match self {
-            Unit::Bytes { id, .. } => id.clone(),
-            Unit::Parsed(Ok(d)) => d.id.clone(),
-            Unit::Parsed(Err(_)) | Unit::Failed(_) => "input".to_string(),
+            Unit::Bytes { id, .. } => Some(id),
+            Unit::Parsed(Ok(d)) => Some(&d.id),
+            Unit::Parsed(Err(_)) | Unit::Failed(_) => None,
+        }
+    }
+
+    /// Input bytes of the unit, when known (0 otherwise).
+    pub fn size(&self) -> u64 {
+        match self {
+            Unit::Bytes { bytes, .. } => bytes.len() as u64,
+            _ => 0,
         }
     }
 }

@@ -83,7 +83,11 @@ fn one_bad_file_in_a_batch_does_not_stop_the_others() {
     std::fs::write(dir.path().join("b.txt"), b"\x00\x01\x02\x03binary").unwrap();
     std::fs::write(dir.path().join("c.txt"), "Tea in the garden.").unwrap();
     let o = assert_fails(&["scan", "--format", "jsonl", dir.path().to_str().unwrap()], "b.txt");
-    assert_eq!(stdout(&o).lines().count(), 2);
+    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3, "two reports and one error record, in input order");
+    assert_eq!(lines[1]["schema"], "forewarn.error");
+    assert!(lines[1]["id"].as_str().unwrap().ends_with("b.txt"));
+    assert!(lines[2]["work"]["id"].as_str().unwrap().ends_with("c.txt"));
 }
 
 #[test]

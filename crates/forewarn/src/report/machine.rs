@@ -53,3 +53,10 @@ pub fn write_gold(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     serde_json::to_writer(&mut *out, &json!({"id": r.work.id, "paragraphs": paragraphs}))?;
     writeln!(out)
 }
+
+/// Writes an error record for a work that could not be read (JSON Lines batches):
+/// `{"schema": "forewarn.error", "version": 1, "id": ..., "error": ...}`.
+pub fn write_error(out: &mut dyn Write, id: Option<&str>, message: &str) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &json!({"schema": "forewarn.error", "version": super::SCHEMA_VERSION, "id": id, "error": message}))?;
+    writeln!(out)
+}
