@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# The project's tests, on a fresh machine: the Rust workspace (unit, CLI, API tests), then the page in
-# headless Chromium. Installs Debian's chromium and the browser test's npm package when missing.
+# The project's tests, on a fresh machine: the Rust workspace (unit, CLI, API tests), the Python wheel
+# (pytest, PySpark local mode), then the page in headless Chromium. Installs Debian's chromium and the browser test's npm package when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build --release --workspace
 cargo test --release --workspace
+
+# Python: build the wheel with maturin, install it in a virtual environment, run pytest from it
+# (including the PySpark local-mode test; Java 17 is on the machine).
+if [ "${FOREWARN_SKIP_PYTHON:-}" != 1 ]; then
+  [ -x target/pyenv/bin/python ] || python3 -m venv target/pyenv
+  target/pyenv/bin/pip install -q -r bindings/python/requirements-test.txt
+  rm -rf target/wheels
+  (cd bindings/python && ../../target/pyenv/bin/maturin build --release -q -o ../../target/wheels)
+  target/pyenv/bin/pip install -q --force-reinstall --no-deps target/wheels/forewarn-*.whl
+  (cd target && pyenv/bin/python -m pytest -q ../bindings/python/tests)
+fi
 
 if [ "${FOREWARN_SKIP_BROWSER:-}" = 1 ]; then
   echo "browser test skipped (FOREWARN_SKIP_BROWSER=1)"
