@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use forewarn::{Document, Engine, Error, ErrorKind, Finding};
+use forewarn::{Document, Engine, Error, ErrorKind, Finding, LabelId};
 
 use crate::sources::{self, SourceOptions, Unit};
 
@@ -18,9 +18,9 @@ use crate::sources::{self, SourceOptions, Unit};
 const CHUNK: usize = 64;
 
 /// What happened to one work.
-pub enum Outcome {
-    /// Read and scanned.
-    Done(Document, Vec<Finding>),
+pub enum Outcome<R> {
+    /// Read, scanned and rendered (by the caller's `render`, in a worker thread).
+    Done(R),
     /// Could not be read; `id` names it when known.
     Failed { id: Option<String>, error: Error },
 }
@@ -81,10 +81,13 @@ fn progress_bar(total: u64, wanted: bool) -> ProgressBar {
 
 impl Batch<'_> {
     /// Runs every input in `paths`, calling `emit` for each outcome in input order.
-    pub fn run(
+    /// `render` turns a scanned work into what `emit` writes; it runs in the worker threads so that
+    /// formatting is parallel too.
+    pub fn run<R: Send>(
         &self,
         paths: &[std::path::PathBuf],
-        mut emit: impl FnMut(&Outcome, &mut Stats) -> anyhow::Result<()>,
+        render: impl Fn(&Document, &[Finding]) -> R + Sync,
+        mut emit: impl FnMut(Outcome<R>, &mut Stats) -> anyhow::Result<()>,
     ) -> anyhow::Result<Stats> {
         let started = Instant::now();
         let mut pool = rayon::ThreadPoolBuilder::new();
@@ -107,7 +110,7 @@ impl Batch<'_> {
         loop {
             let mut chunk: Vec<Unit> = Vec::with_capacity(CHUNK);
             for u in units.by_ref() {
-                if !self.skip.is_empty() && u.known_id().is_some_and(|id| self.skip.contains(id)) {
+                if !self.skip.is_empty() && u.known_id().is_some_and(|id| self.skip.contains(&id)) {
                     stats.skipped += 1;
                     continue;
                 }
@@ -120,21 +123,23 @@ impl Batch<'_> {
                 break;
             }
             let engine = self.engine;
-            let outcomes: Vec<(Outcome, u64)> = pool.install(|| chunk.into_par_iter().map(|u| process(engine, u)).collect());
-            for (outcome, bytes) in outcomes {
+            let render = &render;
+            let outcomes: Vec<(Outcome<R>, Vec<LabelId>, u64)> =
+                pool.install(|| chunk.into_par_iter().map(|u| process(engine, u, render)).collect());
+            for (outcome, labels, bytes) in outcomes {
                 stats.bytes += bytes;
                 bar.inc(bytes);
                 match &outcome {
-                    Outcome::Done(_, findings) => {
+                    Outcome::Done(_) => {
                         stats.works += 1;
-                        stats.flagged += usize::from(!findings.is_empty());
-                        for f in findings {
-                            *stats.labels.entry(forewarn::Taxonomy::builtin().label(f.label).id.clone()).or_default() += 1;
+                        stats.flagged += usize::from(!labels.is_empty());
+                        for l in labels {
+                            *stats.labels.entry(forewarn::Taxonomy::builtin().label(l).id.clone()).or_default() += 1;
                         }
                     }
                     Outcome::Failed { .. } => stats.failed += 1,
                 }
-                emit(&outcome, &mut stats)?;
+                emit(outcome, &mut stats)?;
             }
             let secs = started.elapsed().as_secs_f64().max(1e-9);
             bar.set_message(format!("{} works, {:.0}/s, {} failed", stats.works, stats.works as f64 / secs, stats.failed));
@@ -145,25 +150,28 @@ impl Batch<'_> {
     }
 }
 
-/// Ingests and scans one unit; a panic becomes a failure of this work only.
-fn process(engine: &Engine, unit: Unit) -> (Outcome, u64) {
-    let id = unit.known_id().map(str::to_string);
+/// Ingests, scans and renders one unit; a panic becomes a failure of this work only.
+fn process<R>(engine: &Engine, unit: Unit, render: &(impl Fn(&Document, &[Finding]) -> R + Sync)) -> (Outcome<R>, Vec<LabelId>, u64) {
     let size = unit.size();
+    // The id is only needed to name a failure; for a JSONL line the error already names source:line.
+    let id = match &unit {
+        Unit::Bytes { id, .. } => Some(id.clone()),
+        _ => None,
+    };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let doc = sources::ingest_unit(unit)?;
         let findings = engine.findings(&doc);
-        Ok::<_, Error>((doc, findings))
+        let labels: Vec<LabelId> = findings.iter().map(|f| f.label).collect();
+        let bytes = if size > 0 { size } else { doc.text.len() as u64 };
+        Ok::<_, Error>((render(&doc, &findings), labels, bytes))
     }));
     match result {
-        Ok(Ok((doc, findings))) => {
-            let bytes = if size > 0 { size } else { doc.text.len() as u64 };
-            (Outcome::Done(doc, findings), bytes)
-        }
-        Ok(Err(error)) => (Outcome::Failed { id, error }, size),
+        Ok(Ok((rendered, labels, bytes))) => (Outcome::Done(rendered), labels, bytes),
+        Ok(Err(error)) => (Outcome::Failed { id, error }, Vec::new(), size),
         Err(_) => {
             let error = Error::new(ErrorKind::Malformed, "internal error while reading this work; skipped")
                 .at(id.as_deref().unwrap_or("input"));
-            (Outcome::Failed { id, error }, size)
+            (Outcome::Failed { id, error }, Vec::new(), size)
         }
     }
 }

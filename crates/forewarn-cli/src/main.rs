@@ -137,29 +137,32 @@ fn scan(a: ScanArgs) -> anyhow::Result<ExitCode> {
     let mut out = BufWriter::new(sink);
     let human_opts = human::HumanOptions { color: to_terminal && color(a.color) || a.color == ColorChoice::Always };
     let runner = batch(&engine, &a.input, skip, !a.no_progress);
-    let stats = runner.run(&a.input.paths, |outcome, stats| {
+    let render = |doc: &Document, findings: &[forewarn::Finding]| -> io::Result<Vec<u8>> {
+        let report = Report::new(doc, findings, engine.detector_name(), taxonomy, opts);
+        let mut buf = Vec::with_capacity(4096);
+        match a.format {
+            OutputFormat::Human => human::write(&mut buf, &report, human_opts)?,
+            OutputFormat::Json => machine::write_json(&mut buf, &report)?,
+            OutputFormat::Jsonl => machine::write_jsonl(&mut buf, &report)?,
+            OutputFormat::Ao3 => ao3::write(&mut buf, &report)?,
+            OutputFormat::Pan => machine::write_pan(&mut buf, &report, taxonomy)?,
+            OutputFormat::Gold => machine::write_gold(&mut buf, &report)?,
+        }
+        Ok(buf)
+    };
+    let stats = runner.run(&a.input.paths, render, |outcome, stats| {
         match outcome {
-            Outcome::Done(doc, findings) => {
-                let report = Report::new(doc, findings, engine.detector_name(), taxonomy, opts);
-                match a.format {
-                    OutputFormat::Human => {
-                        if stats.works + stats.failed > 1 {
-                            writeln!(out)?;
-                        }
-                        human::write(&mut out, &report, human_opts)?
-                    }
-                    OutputFormat::Json => machine::write_json(&mut out, &report)?,
-                    OutputFormat::Jsonl => machine::write_jsonl(&mut out, &report)?,
-                    OutputFormat::Ao3 => ao3::write(&mut out, &report)?,
-                    OutputFormat::Pan => machine::write_pan(&mut out, &report, taxonomy)?,
-                    OutputFormat::Gold => machine::write_gold(&mut out, &report)?,
+            Outcome::Done(rendered) => {
+                if a.format == OutputFormat::Human && stats.works + stats.failed > 1 {
+                    writeln!(out)?;
                 }
+                out.write_all(&rendered?)?;
             }
             Outcome::Failed { id, error } => {
                 if a.format == OutputFormat::Jsonl {
                     machine::write_error(&mut out, id.as_deref(), &error.to_string())?;
                 }
-                report_failure(&mut out, error)?;
+                report_failure(&mut out, &error)?;
             }
         }
         Ok(())
@@ -186,30 +189,33 @@ fn check(a: CheckArgs) -> anyhow::Result<ExitCode> {
     let opts = ReportOptions { spoiler_free: !a.show_quotes, include_text: false };
     let mut out = BufWriter::new(io::stdout().lock());
     let mut not_clear = 0usize;
-    let stats = batch(&engine, &a.input, HashSet::new(), false).run(&a.input.paths, |outcome, _| {
+    let render = |doc: &Document, findings: &[forewarn::Finding]| -> io::Result<(bool, Vec<u8>)> {
+        let hits = profile.check(findings);
+        let mut buf = Vec::new();
+        if hits.is_empty() {
+            writeln!(buf, "{}: clear for this profile", doc.id)?;
+            return Ok((true, buf));
+        }
+        let report = Report::new(doc, &hits, engine.detector_name(), taxonomy, opts);
+        writeln!(buf, "{}: not clear", doc.id)?;
+        for l in &report.labels {
+            writeln!(buf, "  {} ({}): {}", l.label, l.severity, human::locations(&l.passages))?;
+            for p in l.passages.iter().filter_map(|p| p.quote.as_deref().map(|q| (p, q))).take(3) {
+                writeln!(buf, "    ch {} ¶{}: {}", p.0.chapter, p.0.paragraph, p.1)?;
+            }
+        }
+        Ok((false, buf))
+    };
+    let stats = batch(&engine, &a.input, HashSet::new(), false).run(&a.input.paths, render, |outcome, _| {
         match outcome {
-            Outcome::Done(doc, findings) => {
-                let hits = profile.check(findings);
-                if !hits.is_empty() {
-                    not_clear += 1;
-                }
-                if a.quiet {
-                    return Ok(());
-                }
-                if hits.is_empty() {
-                    writeln!(out, "{}: clear for this profile", doc.id)?;
-                    return Ok(());
-                }
-                let report = Report::new(doc, &hits, engine.detector_name(), taxonomy, opts);
-                writeln!(out, "{}: not clear", doc.id)?;
-                for l in &report.labels {
-                    writeln!(out, "  {} ({}): {}", l.label, l.severity, human::locations(&l.passages))?;
-                    for p in l.passages.iter().filter_map(|p| p.quote.as_deref().map(|q| (p, q))).take(3) {
-                        writeln!(out, "    ch {} ¶{}: {}", p.0.chapter, p.0.paragraph, p.1)?;
-                    }
+            Outcome::Done(rendered) => {
+                let (clear, text) = rendered?;
+                not_clear += usize::from(!clear);
+                if !a.quiet {
+                    out.write_all(&text)?;
                 }
             }
-            Outcome::Failed { error, .. } => report_failure(&mut out, error)?,
+            Outcome::Failed { error, .. } => report_failure(&mut out, &error)?,
         }
         Ok(())
     })?;

@@ -5,6 +5,7 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use forewarn::ingest::{self, jsonl, InputFormat};
 use forewarn::{Document, Error, ErrorKind};
@@ -13,26 +14,27 @@ use forewarn::{Document, Error, ErrorKind};
 pub enum Unit {
     /// A whole file (or stdin) to ingest.
     Bytes { id: String, bytes: Vec<u8>, format: InputFormat },
-    /// A JSONL work, or the error of its line.
-    Parsed(Result<Document, Error>),
+    /// One line of a JSONL file, parsed in a worker.
+    Line { source: Arc<str>, lineno: usize, line: io::Result<Vec<u8>> },
     /// An input that could not be read at all.
     Failed(Error),
 }
 
 impl Unit {
-    /// The work's id, when known before ingest (a path, or a JSONL work's id).
-    pub fn known_id(&self) -> Option<&str> {
+    /// The work's id, when it can be known before ingest (a path, or a JSONL line's id field).
+    pub fn known_id(&self) -> Option<String> {
         match self {
-            Unit::Bytes { id, .. } => Some(id),
-            Unit::Parsed(Ok(d)) => Some(&d.id),
-            Unit::Parsed(Err(_)) | Unit::Failed(_) => None,
+            Unit::Bytes { id, .. } => Some(id.clone()),
+            Unit::Line { line: Ok(l), .. } => jsonl::line_id(l),
+            Unit::Line { .. } | Unit::Failed(_) => None,
         }
     }
 
-    /// Input bytes of the unit, when known (0 otherwise).
+    /// Input bytes of the unit.
     pub fn size(&self) -> u64 {
         match self {
             Unit::Bytes { bytes, .. } => bytes.len() as u64,
+            Unit::Line { line: Ok(l), .. } => l.len() as u64 + 1,
             _ => 0,
         }
     }
@@ -128,14 +130,15 @@ pub fn units(path: &Path, opts: SourceOptions) -> Box<dyn Iterator<Item = Unit> 
 }
 
 fn jsonl_units<R: BufRead + Send + 'static>(reader: R, name: String) -> Box<dyn Iterator<Item = Unit> + Send> {
-    Box::new(jsonl::works(reader, name).map(Unit::Parsed))
+    let source: Arc<str> = Arc::from(name);
+    Box::new(jsonl::lines(reader).map(move |(lineno, line)| Unit::Line { source: source.clone(), lineno, line }))
 }
 
 /// Ingests a unit into a document.
 pub fn ingest_unit(unit: Unit) -> Result<Document, Error> {
     match unit {
         Unit::Bytes { id, bytes, format } => ingest::read_work(&id, &bytes, format).map_err(|e| e.at(&id)),
-        Unit::Parsed(r) => r,
+        Unit::Line { source, lineno, line } => jsonl::parse_raw(&source, lineno, line),
         Unit::Failed(e) => Err(e),
     }
 }

@@ -57,23 +57,39 @@ pub fn parse_line(line: &str, fallback_id: &str) -> Result<Document> {
     Ok(b.finish())
 }
 
+/// The work id of a JSONL line (`work_id`, else `id`), read without building the document.
+pub fn line_id(line: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Ids {
+        #[serde(default)]
+        work_id: Option<Value>,
+        #[serde(default)]
+        id: Option<Value>,
+    }
+    let ids: Ids = serde_json::from_slice(line).ok()?;
+    ids.work_id.as_ref().or(ids.id.as_ref()).map(id_string)
+}
+
+/// One non-blank line of a JSONL stream, unparsed: its 1-based number and bytes (or the read error).
+pub fn lines<R: BufRead>(reader: R) -> impl Iterator<Item = (usize, std::io::Result<Vec<u8>>)> {
+    reader
+        .split(b'\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l))
+        .filter(|(_, l)| l.as_ref().map_or(true, |l| !l.iter().all(u8::is_ascii_whitespace)))
+}
+
+/// Parses one raw line (as yielded by [`lines`]); errors name `source:line`.
+pub fn parse_raw(source: &str, lineno: usize, line: std::io::Result<Vec<u8>>) -> Result<Document> {
+    let at = || format!("{source}:{lineno}");
+    let line = line.map_err(|e| Error::from(e).at(at()))?;
+    let text = std::str::from_utf8(&line).map_err(|_| Error::malformed("line is not valid UTF-8").at(at()))?;
+    parse_line(text.trim(), &at()).map_err(|e| e.at(at()))
+}
+
 /// Iterates over the works of a JSONL stream; each item is a work or an error naming `source:line`.
 pub fn works<R: BufRead>(reader: R, source: String) -> impl Iterator<Item = Result<Document>> {
-    reader.split(b'\n').enumerate().filter_map(move |(i, line)| {
-        let lineno = i + 1;
-        let line = match line {
-            Ok(l) => l,
-            Err(e) => return Some(Err(Error::from(e).at(format!("{source}:{lineno}")))),
-        };
-        let line = match std::str::from_utf8(&line) {
-            Ok(s) => s.trim(),
-            Err(_) => return Some(Err(Error::malformed("line is not valid UTF-8").at(format!("{source}:{lineno}")))),
-        };
-        if line.is_empty() {
-            return None;
-        }
-        Some(parse_line(line, &format!("{source}:{lineno}")).map_err(|e| e.at(format!("{source}:{lineno}"))))
-    })
+    lines(reader).map(move |(lineno, line)| parse_raw(&source, lineno, line))
 }
 
 /// True when the text's first non-blank line parses as a JSON object with a text or paragraphs field.
