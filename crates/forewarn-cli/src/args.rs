@@ -146,11 +146,14 @@ pub struct CheckArgs {
 #[derive(clap::Args, Debug)]
 pub struct EvalArgs {
     /// Excerpts, one JSON object per line with "id" and "paragraphs".
-    #[arg(long)]
-    pub docs: PathBuf,
+    #[arg(long, requires = "gold")]
+    pub docs: Option<PathBuf>,
     /// Gold labels, one {"id", "paragraphs"} object per line.
-    #[arg(long)]
-    pub gold: PathBuf,
+    #[arg(long, requires = "docs")]
+    pub gold: Option<PathBuf>,
+    /// A Webis passage file (one warning per passage, 3 votes): accuracy, F1 and the OOD protocol.
+    #[arg(long, required_unless_present = "docs")]
+    pub webis: Option<PathBuf>,
     /// Detector to evaluate.
     #[arg(long, default_value = "cue")]
     pub detector: String,

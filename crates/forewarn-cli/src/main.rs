@@ -256,37 +256,74 @@ fn engine_named(name: &str) -> anyhow::Result<Engine> {
     }
 }
 
+fn open_buffered(p: &Path) -> anyhow::Result<io::BufReader<std::fs::File>> {
+    Ok(io::BufReader::new(std::fs::File::open(p).with_context(|| format!("opening {}", p.display()))?))
+}
+
 fn run_eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
-    let open = |p: &std::path::Path| -> anyhow::Result<io::BufReader<std::fs::File>> {
-        Ok(io::BufReader::new(std::fs::File::open(p).with_context(|| format!("opening {}", p.display()))?))
-    };
-    let gold = eval::read_gold(open(&a.gold)?, &a.gold.display().to_string())?;
-    let docs: Vec<Document> = forewarn::ingest::jsonl::works(open(&a.docs)?, a.docs.display().to_string()).collect::<Result<_, _>>()?;
     let mut engines = vec![engine_named(&a.detector)?];
     if let Some(b) = &a.baseline {
         engines.push(engine_named(b)?);
     }
-    let taxonomy = Taxonomy::builtin();
-    let evals: Vec<eval::Evaluation> = engines
-        .iter()
-        .map(|engine| {
-            let pred = docs
-                .par_iter()
-                .map(|d| {
-                    let r = Report::new(d, &engine.findings(d), engine.detector_name(), taxonomy, ReportOptions { spoiler_free: true, include_text: false });
-                    (d.id.clone(), eval::report_labels(&r))
-                })
-                .collect();
-            eval::evaluate(engine.detector_name(), &gold, &pred)
-        })
-        .collect();
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut json = serde_json::Map::new();
+    if let (Some(docs_path), Some(gold_path)) = (&a.docs, &a.gold) {
+        let gold = eval::read_gold(open_buffered(gold_path)?, &gold_path.display().to_string())?;
+        let docs: Vec<Document> =
+            forewarn::ingest::jsonl::works(open_buffered(docs_path)?, docs_path.display().to_string()).collect::<Result<_, _>>()?;
+        let taxonomy = Taxonomy::builtin();
+        let evals: Vec<eval::Evaluation> = engines
+            .iter()
+            .map(|engine| {
+                let pred = docs
+                    .par_iter()
+                    .map(|d| {
+                        let opts = ReportOptions { spoiler_free: true, include_text: false };
+                        let r = Report::new(d, &engine.findings(d), engine.detector_name(), taxonomy, opts);
+                        (d.id.clone(), eval::report_labels(&r))
+                    })
+                    .collect();
+                eval::evaluate(engine.detector_name(), &gold, &pred)
+            })
+            .collect();
+        if a.json {
+            json.insert("gold".into(), serde_json::to_value(&evals)?);
+        } else {
+            eval::write_table(&mut out, &evals)?;
+        }
+    }
+    if let Some(path) = &a.webis {
+        let items = eval::read_webis(open_buffered(path)?, &path.display().to_string())?;
+        let taxonomy = Taxonomy::builtin();
+        let evals: Vec<eval::WebisEvaluation> = engines
+            .iter()
+            .map(|engine| {
+                // A passage is positive when any of its paragraphs carries the warning's label.
+                let predicted: Vec<bool> = items
+                    .par_iter()
+                    .map(|item| {
+                        let labels = taxonomy.from_webis(&item.warning);
+                        forewarn::ingest::read_work("passage", item.text.as_bytes(), forewarn::ingest::InputFormat::Text)
+                            .map(|doc| engine.scores(&doc).paragraphs.iter().flatten().any(|h| labels.contains(&h.label)))
+                            .unwrap_or(false)
+                    })
+                    .collect();
+                eval::evaluate_webis(engine.detector_name(), &items, &predicted)
+            })
+            .collect();
+        if a.json {
+            json.insert("webis".into(), serde_json::to_value(&evals)?);
+        } else {
+            if a.docs.is_some() {
+                writeln!(out)?;
+            }
+            writeln!(out, "Webis passages: {} ({} positive by >= 2 of 3 votes)", items.len(), items.iter().filter(|i| i.positive).count())?;
+            eval::write_webis_table(&mut out, &evals)?;
+        }
+    }
     if a.json {
-        serde_json::to_writer_pretty(&mut out, &evals)?;
+        serde_json::to_writer_pretty(&mut out, &json)?;
         writeln!(out)?;
-    } else {
-        eval::write_table(&mut out, &evals)?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

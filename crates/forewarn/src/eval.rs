@@ -1,6 +1,8 @@
-//! Evaluation on gold data in the dev-set format: per-label precision, recall and F1 over
-//! (paragraph, label) and (excerpt, label) pairs, macro F1 over the labels present in the gold, micro
-//! F1, and severity accuracy on paragraph-level true positives.
+//! Evaluation on gold data. The dev-set format: per-label precision, recall and F1 over (paragraph,
+//! label) and (excerpt, label) pairs, macro F1 over the labels present in the gold, micro F1, and
+//! severity accuracy on paragraph-level true positives. The Webis passage format: accuracy and
+//! positive-class F1 per warning, and the out-of-distribution protocol (20 positives + 20 negatives per
+//! warning, seeds 43 to 47, mean over seeds).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufRead;
@@ -232,6 +234,155 @@ pub fn write_table(out: &mut dyn std::io::Write, evals: &[Evaluation]) -> std::i
     Ok(())
 }
 
+/// One Webis passage: the warning it was annotated for, and whether at least 2 of 3 annotators said yes.
+#[derive(Debug, Clone)]
+pub struct WebisItem {
+    /// The Webis warning name (violence, war, death, abduction, misogyny, homophobia, racism, ableism).
+    pub warning: String,
+    /// Gold: at least 2 of 3 votes.
+    pub positive: bool,
+    /// The passage text.
+    pub text: String,
+}
+
+#[derive(Deserialize)]
+struct WebisLine {
+    warning: String,
+    labels: Vec<u8>,
+    text: String,
+}
+
+/// Reads a Webis passage JSONL file.
+pub fn read_webis<R: BufRead>(reader: R, source: &str) -> Result<Vec<WebisItem>> {
+    let mut out = Vec::new();
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| Error::from(e).at(format!("{source}:{}", i + 1)))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let w: WebisLine = serde_json::from_str(&line).map_err(|e| Error::malformed(format!("{source}:{}: {e}", i + 1)))?;
+        let yes = w.labels.iter().filter(|&&v| v > 0).count();
+        out.push(WebisItem { warning: w.warning, positive: yes * 2 > w.labels.len(), text: w.text });
+    }
+    Ok(out)
+}
+
+/// Figures for one Webis warning (or all together).
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct BinaryScores {
+    /// Passages.
+    pub n: usize,
+    /// Gold positives.
+    pub positives: usize,
+    /// Accuracy.
+    pub accuracy: f64,
+    /// F1 of the positive class.
+    pub f1: f64,
+}
+
+fn binary(pairs: impl Iterator<Item = (bool, bool)>) -> BinaryScores {
+    let (mut n, mut pos, mut ok, mut c) = (0, 0, 0, Counts::default());
+    for (gold, pred) in pairs {
+        n += 1;
+        pos += usize::from(gold);
+        ok += usize::from(gold == pred);
+        match (gold, pred) {
+            (true, true) => c.tp += 1,
+            (false, true) => c.fp += 1,
+            (true, false) => c.fn_ += 1,
+            _ => {}
+        }
+    }
+    BinaryScores { n, positives: pos, accuracy: ratio(ok, n), f1: c.f1() }
+}
+
+/// The Webis evaluation of one detector.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct WebisEvaluation {
+    /// Detector name.
+    pub detector: String,
+    /// Per warning, on the whole file.
+    pub per_warning: BTreeMap<String, BinaryScores>,
+    /// All passages together.
+    pub overall: BinaryScores,
+    /// Out-of-distribution protocol: per warning, mean accuracy over seeds 43..=47 of 20 + 20 samples.
+    pub ood_per_warning: BTreeMap<String, f64>,
+    /// Mean of `ood_per_warning`.
+    pub ood_accuracy: f64,
+}
+
+/// SplitMix64: a small deterministic generator for the sampling protocol.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// `k` distinct indices of `0..n` (all of them if `n <= k`), by a partial Fisher-Yates shuffle.
+    fn sample(&mut self, n: usize, k: usize) -> Vec<usize> {
+        let mut idx: Vec<usize> = (0..n).collect();
+        let k = k.min(n);
+        for i in 0..k {
+            let j = i + (self.next() % (n - i) as u64) as usize;
+            idx.swap(i, j);
+        }
+        idx.truncate(k);
+        idx
+    }
+}
+
+/// Scores Webis predictions (`predicted[i]` for `items[i]`).
+pub fn evaluate_webis(detector: &str, items: &[WebisItem], predicted: &[bool]) -> WebisEvaluation {
+    let mut warnings: Vec<&str> = items.iter().map(|i| i.warning.as_str()).collect();
+    warnings.sort_unstable();
+    warnings.dedup();
+    let mut e = WebisEvaluation { detector: detector.to_string(), ..Default::default() };
+    e.overall = binary(items.iter().zip(predicted).map(|(i, &p)| (i.positive, p)));
+    for w in &warnings {
+        let of_w: Vec<usize> = (0..items.len()).filter(|&i| items[i].warning == *w).collect();
+        e.per_warning.insert(w.to_string(), binary(of_w.iter().map(|&i| (items[i].positive, predicted[i]))));
+        let pos: Vec<usize> = of_w.iter().copied().filter(|&i| items[i].positive).collect();
+        let neg: Vec<usize> = of_w.iter().copied().filter(|&i| !items[i].positive).collect();
+        let mut accs = Vec::new();
+        for seed in 43..=47u64 {
+            let mut rng = SplitMix(seed);
+            let chosen: Vec<usize> = rng.sample(pos.len(), 20).into_iter().map(|j| pos[j]).chain(rng.sample(neg.len(), 20).into_iter().map(|j| neg[j])).collect();
+            accs.push(binary(chosen.iter().map(|&i| (items[i].positive, predicted[i]))).accuracy);
+        }
+        e.ood_per_warning.insert(w.to_string(), accs.iter().sum::<f64>() / accs.len() as f64);
+    }
+    e.ood_accuracy = if e.ood_per_warning.is_empty() { 0.0 } else { e.ood_per_warning.values().sum::<f64>() / e.ood_per_warning.len() as f64 };
+    e
+}
+
+/// Writes Webis evaluations side by side.
+pub fn write_webis_table(out: &mut dyn std::io::Write, evals: &[WebisEvaluation]) -> std::io::Result<()> {
+    write!(out, "{:<14}", "warning")?;
+    for e in evals {
+        write!(out, "  {:>36}", e.detector)?;
+    }
+    writeln!(out, "\n{:<14}{}", "", "  accuracy  pos-F1  OOD-acc (n, positives)".repeat(evals.len()))?;
+    let warnings: Vec<&String> = evals.first().map(|e| e.per_warning.keys().collect()).unwrap_or_default();
+    for w in warnings {
+        write!(out, "{w:<14}")?;
+        for e in evals {
+            let s = e.per_warning[w];
+            write!(out, "  {:>8.3}  {:>6.3}  {:>7.3} ({:>4}, {:>3})", s.accuracy, s.f1, e.ood_per_warning[w], s.n, s.positives)?;
+        }
+        writeln!(out)?;
+    }
+    write!(out, "{:<14}", "overall")?;
+    for e in evals {
+        write!(out, "  {:>8.3}  {:>6.3}  {:>7.3} ({:>4}, {:>3})", e.overall.accuracy, e.overall.f1, e.ood_accuracy, e.overall.n, e.overall.positives)?;
+    }
+    writeln!(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,5 +409,21 @@ mod tests {
         // Macro over gold labels only (death, war): violence is a false positive but not averaged in.
         assert!((e.excerpt.macro_f1 - 0.5).abs() < 1e-9);
         assert_eq!(e.severity_accuracy, 1.0);
+    }
+
+    #[test]
+    fn webis_protocol_samples_twenty_and_twenty() {
+        let mut items = Vec::new();
+        for i in 0..100 {
+            items.push(WebisItem { warning: "war".into(), positive: i < 30, text: String::new() });
+        }
+        // A detector that says yes to everything: accuracy 0.5 on every balanced 20+20 sample.
+        let yes = vec![true; 100];
+        let e = evaluate_webis("x", &items, &yes);
+        assert!((e.ood_accuracy - 0.5).abs() < 1e-9);
+        assert!((e.overall.accuracy - 0.3).abs() < 1e-9);
+        let mut rng = SplitMix(43);
+        let s = rng.sample(10, 20);
+        assert_eq!(s.len(), 10);
     }
 }
