@@ -152,8 +152,11 @@ pub struct EvalArgs {
     #[arg(long, requires = "docs")]
     pub gold: Option<PathBuf>,
     /// A Webis passage file (one warning per passage, 3 votes): accuracy, F1 and the OOD protocol.
-    #[arg(long, required_unless_present = "docs")]
+    #[arg(long, required_unless_present_any = ["docs", "pan"])]
     pub webis: Option<PathBuf>,
+    /// A PAN 2023 folder with works.jsonl and labels.jsonl: macro and micro F1 over PAN's 32 labels.
+    #[arg(long)]
+    pub pan: Option<PathBuf>,
     /// Detector to evaluate.
     #[arg(long, default_value = "cue")]
     pub detector: String,

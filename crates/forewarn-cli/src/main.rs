@@ -321,12 +321,68 @@ fn run_eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
             eval::write_webis_table(&mut out, &evals)?;
         }
     }
+    if let Some(dir) = &a.pan {
+        let evals = pan_eval(dir, &engines)?;
+        if a.json {
+            json.insert("pan".into(), serde_json::to_value(&evals)?);
+        } else {
+            writeln!(out, "\nPAN 2023: {} works", evals.first().map_or(0, |e| e.works))?;
+            for e in &evals {
+                writeln!(
+                    out,
+                    "{:<10} macro F1 (32 labels) {:.3}  macro F1 (labels in gold) {:.3}  micro F1 {:.3}",
+                    e.detector, e.macro_f1, e.macro_f1_present, e.micro_f1
+                )?;
+            }
+        }
+    }
     if a.json {
         serde_json::to_writer_pretty(&mut out, &json)?;
         writeln!(out)?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Scores engines on a PAN 2023 folder, streaming works.jsonl in parallel chunks (a 300k-work corpus
+/// never sits in memory; only the predicted label sets do).
+fn pan_eval(dir: &Path, engines: &[Engine]) -> anyhow::Result<Vec<eval::PanEvaluation>> {
+    let taxonomy = Taxonomy::builtin();
+    let labels_path = dir.join("labels.jsonl");
+    let works_path = dir.join("works.jsonl");
+    let gold = eval::read_pan_labels(open_buffered(&labels_path)?, &labels_path.display().to_string())?;
+    let names = taxonomy.pan_labels();
+    let mut preds: Vec<std::collections::BTreeMap<String, std::collections::BTreeSet<String>>> = vec![Default::default(); engines.len()];
+    let source = works_path.display().to_string();
+    let mut lines = forewarn::ingest::jsonl::lines(open_buffered(&works_path)?);
+    loop {
+        let chunk: Vec<_> = lines.by_ref().take(1024).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let docs: Vec<Document> = chunk
+            .into_par_iter()
+            .filter_map(|(n, l)| match forewarn::ingest::jsonl::parse_raw(&source, n, l) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    eprintln!("forewarn: {e}");
+                    None
+                }
+            })
+            .collect();
+        for (engine, pred) in engines.iter().zip(preds.iter_mut()) {
+            let found: Vec<(String, std::collections::BTreeSet<String>)> = docs
+                .par_iter()
+                .map(|d| {
+                    let opts = ReportOptions { spoiler_free: true, include_text: false };
+                    let r = Report::new(d, &engine.findings(d), engine.detector_name(), taxonomy, opts);
+                    (d.id.clone(), machine::pan_labels(&r, taxonomy).into_iter().collect())
+                })
+                .collect();
+            pred.extend(found);
+        }
+    }
+    Ok(engines.iter().zip(&preds).map(|(e, p)| eval::evaluate_pan(e.detector_name(), &names, &gold, p)).collect())
 }
 
 fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {

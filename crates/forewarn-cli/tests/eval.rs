@@ -33,3 +33,22 @@ fn webis_eval_reads_votes_and_reports_per_warning() {
     let w = &v["webis"][0]["per_warning"]["war"];
     assert_eq!((w["n"].as_u64(), w["positives"].as_u64(), w["accuracy"].as_f64()), (Some(2), Some(1), Some(1.0)));
 }
+
+#[test]
+fn pan_eval_reads_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("works.jsonl"),
+        "{\"work_id\": 1, \"text\": \"That night he took his own life.\"}\n{\"work_id\": 2, \"text\": \"Tea in the garden.\"}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("labels.jsonl"), "{\"work_id\": 1, \"labels\": [\"suicide\"]}\n{\"work_id\": 2, \"labels\": []}\n").unwrap();
+    let o = run(&["eval", "--json", "--pan", dir.path().to_str().unwrap()], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let e = &v["pan"][0];
+    assert_eq!(e["works"], 2);
+    assert_eq!(e["per_label"]["suicide"]["f1"], 1.0);
+    assert_eq!(e["macro_f1_present"], 1.0);
+    assert_eq!(e["per_label"].as_object().unwrap().len(), 32);
+}

@@ -383,6 +383,79 @@ pub fn write_webis_table(out: &mut dyn std::io::Write, evals: &[WebisEvaluation]
     writeln!(out)
 }
 
+/// Reads PAN 2023 gold labels: one `{"work_id", "labels": [...]}` per line.
+pub fn read_pan_labels<R: BufRead>(reader: R, source: &str) -> Result<BTreeMap<String, BTreeSet<String>>> {
+    #[derive(Deserialize)]
+    struct PanLine {
+        work_id: serde_json::Value,
+        labels: Vec<String>,
+    }
+    let mut out = BTreeMap::new();
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| Error::from(e).at(format!("{source}:{}", i + 1)))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let l: PanLine = serde_json::from_str(&line).map_err(|e| Error::malformed(format!("{source}:{}: {e}", i + 1)))?;
+        let id = match l.work_id {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        };
+        out.insert(id, l.labels.into_iter().collect());
+    }
+    Ok(out)
+}
+
+/// PAN 2023 figures.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PanEvaluation {
+    /// Detector name.
+    pub detector: String,
+    /// Works in the gold.
+    pub works: usize,
+    /// Per PAN label.
+    pub per_label: BTreeMap<String, LabelScores>,
+    /// Mean F1 over all PAN labels (the task's macro F1).
+    pub macro_f1: f64,
+    /// Mean F1 over the PAN labels present in the gold.
+    pub macro_f1_present: f64,
+    /// F1 over all (work, label) pairs.
+    pub micro_f1: f64,
+}
+
+/// Scores PAN predictions over `labels` (PAN's label names).
+pub fn evaluate_pan(
+    detector: &str,
+    labels: &[String],
+    gold: &BTreeMap<String, BTreeSet<String>>,
+    pred: &BTreeMap<String, BTreeSet<String>>,
+) -> PanEvaluation {
+    let empty = BTreeSet::new();
+    let mut counts: BTreeMap<String, Counts> = labels.iter().map(|l| (l.clone(), Counts::default())).collect();
+    for (id, g) in gold {
+        let p = pred.get(id).unwrap_or(&empty);
+        for l in labels {
+            let c = counts.get_mut(l).expect("label listed");
+            match (g.contains(l), p.contains(l)) {
+                (true, true) => c.tp += 1,
+                (true, false) => c.fn_ += 1,
+                (false, true) => c.fp += 1,
+                _ => {}
+            }
+        }
+    }
+    let lv = level(counts);
+    let macro_all = if lv.per_label.is_empty() { 0.0 } else { lv.per_label.values().map(|s| s.f1).sum::<f64>() / lv.per_label.len() as f64 };
+    PanEvaluation {
+        detector: detector.to_string(),
+        works: gold.len(),
+        macro_f1: macro_all,
+        macro_f1_present: lv.macro_f1,
+        micro_f1: lv.micro_f1,
+        per_label: lv.per_label,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -409,6 +482,18 @@ mod tests {
         // Macro over gold labels only (death, war): violence is a false positive but not averaged in.
         assert!((e.excerpt.macro_f1 - 0.5).abs() < 1e-9);
         assert_eq!(e.severity_accuracy, 1.0);
+    }
+
+    #[test]
+    fn pan_macro_is_over_all_labels() {
+        let labels: Vec<String> = ["death", "violence", "incest", "abuse"].iter().map(|s| s.to_string()).collect();
+        let set = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<BTreeSet<String>>();
+        let gold = BTreeMap::from([("1".to_string(), set(&["death"])), ("2".to_string(), set(&["violence"]))]);
+        let pred = BTreeMap::from([("1".to_string(), set(&["death"])), ("2".to_string(), set(&["death"]))]);
+        let e = evaluate_pan("x", &labels, &gold, &pred);
+        assert!((e.per_label["death"].f1 - 2.0 / 3.0).abs() < 1e-9);
+        assert!((e.macro_f1 - (2.0 / 3.0) / 4.0).abs() < 1e-9);
+        assert!((e.macro_f1_present - (2.0 / 3.0) / 2.0).abs() < 1e-9);
     }
 
     #[test]

@@ -22,13 +22,13 @@ pub fn write_jsonl(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     writeln!(out)
 }
 
-/// The PAN 2023 label names of a report (each label's first PAN name), sorted.
+/// The PAN 2023 label names of a report (every PAN name each found label maps to), sorted.
 pub fn pan_labels(r: &Report, taxonomy: &Taxonomy) -> Vec<String> {
     let mut labels: Vec<String> = r
         .labels
         .iter()
         .filter_map(|l| taxonomy.find(&l.label))
-        .filter_map(|id| taxonomy.label(id).pan23.first().cloned())
+        .flat_map(|id| taxonomy.label(id).pan23.iter().cloned())
         .collect();
     labels.sort();
     labels.dedup();
