@@ -29,6 +29,33 @@ pub enum Command {
     Eval(EvalArgs),
     /// Serve the HTTP API and the web page.
     Serve(ServeArgs),
+    /// Train the learned detector from labelled JSONL passages.
+    Train(TrainArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    /// Training JSONL: {"text", "labels": {label: severity}, "known": [labels] | null} per line (streamed).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Where to write the model (safetensors).
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+    /// Feature buckets are 2^bits.
+    #[arg(long, default_value_t = 17)]
+    pub bits: u32,
+    /// Passes over the data.
+    #[arg(long, default_value_t = 8)]
+    pub epochs: usize,
+    /// Initial learning rate.
+    #[arg(long, default_value_t = 0.5)]
+    pub learning_rate: f32,
+    /// Pick one decision threshold on these excerpts (dev-set format) and --calibrate-gold.
+    #[arg(long, requires = "calibrate_gold")]
+    pub calibrate_docs: Option<PathBuf>,
+    /// Gold labels for --calibrate-docs.
+    #[arg(long, requires = "calibrate_docs")]
+    pub calibrate_gold: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -157,9 +184,12 @@ pub struct EvalArgs {
     /// A PAN 2023 folder with works.jsonl and labels.jsonl: macro and micro F1 over PAN's 32 labels.
     #[arg(long)]
     pub pan: Option<PathBuf>,
-    /// Detector to evaluate.
+    /// Detector to evaluate: cue, or linear (with --model).
     #[arg(long, default_value = "cue")]
     pub detector: String,
+    /// Model file for the linear detector.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
     /// A second detector run in the same invocation and printed beside the first.
     #[arg(long)]
     pub baseline: Option<String>,

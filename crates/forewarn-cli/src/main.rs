@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use batch::{Batch, Outcome};
 
-use args::{CheckArgs, Cli, ColorChoice, Command, EvalArgs, InputArgs, InputFormatArg, OutputFormat, ScanArgs, ServeArgs};
+use args::{CheckArgs, Cli, ColorChoice, Command, EvalArgs, InputArgs, InputFormatArg, OutputFormat, ScanArgs, ServeArgs, TrainArgs};
 use forewarn::eval;
 use forewarn::ingest::InputFormat;
 use forewarn::report::{ao3, human, machine};
@@ -37,6 +37,7 @@ fn main() -> ExitCode {
         Command::Labels { json } => labels(json),
         Command::Eval(a) => run_eval(a),
         Command::Serve(a) => serve(a),
+        Command::Train(a) => run_train(a),
     };
     match result {
         Ok(code) => code,
@@ -249,11 +250,67 @@ fn labels(json: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn engine_named(name: &str) -> anyhow::Result<Engine> {
+fn engine_named(name: &str, model: Option<&Path>) -> anyhow::Result<Engine> {
     match name {
         "cue" | "cue-v1" => Ok(Engine::default()),
-        other => bail!("unknown detector '{other}' (available: cue)"),
+        "linear" | "linear-v1" => {
+            let path = model.context("the linear detector needs --model FILE")?;
+            Ok(Engine::new(std::sync::Arc::new(forewarn::detect::linear::LinearDetector::from_file(path)?)))
+        }
+        other => bail!("unknown detector '{other}' (available: cue, linear)"),
     }
+}
+
+/// Paragraph labels predicted by `engine` for each excerpt, as in the gold format.
+fn predict_gold(engine: &Engine, docs: &[Document]) -> std::collections::BTreeMap<String, eval::ParagraphLabels> {
+    let taxonomy = Taxonomy::builtin();
+    docs.par_iter()
+        .map(|d| {
+            let opts = ReportOptions { spoiler_free: true, include_text: false };
+            let r = Report::new(d, &engine.findings(d), engine.detector_name(), taxonomy, opts);
+            (d.id.clone(), eval::report_labels(&r))
+        })
+        .collect()
+}
+
+fn run_train(a: TrainArgs) -> anyhow::Result<ExitCode> {
+    use forewarn::train::{train, TrainOptions};
+    anyhow::ensure!((8..=24).contains(&a.bits), "--bits must be between 8 and 24");
+    let opts = TrainOptions { bits: a.bits, epochs: a.epochs.max(1), learning_rate: a.learning_rate, ..TrainOptions::default() };
+    let source = a.data.display().to_string();
+    let bar = if io::stderr().is_terminal() { indicatif::ProgressBar::new_spinner() } else { indicatif::ProgressBar::hidden() };
+    let started = std::time::Instant::now();
+    let mut model = train(
+        || Ok(open_buffered(&a.data).map_err(|e| Error::new(forewarn::ErrorKind::Io, e.to_string()))?),
+        &source,
+        opts,
+        |epoch, seen, loss| bar.set_message(format!("epoch {epoch}/{}: {seen} examples, loss {loss:.4}", opts.epochs)),
+    )?;
+    bar.finish_and_clear();
+    eprintln!("forewarn: trained in {:.1}s", started.elapsed().as_secs_f64());
+    if let (Some(docs_path), Some(gold_path)) = (&a.calibrate_docs, &a.calibrate_gold) {
+        let gold = eval::read_gold(open_buffered(gold_path)?, &gold_path.display().to_string())?;
+        let docs: Vec<Document> =
+            forewarn::ingest::jsonl::works(open_buffered(docs_path)?, docs_path.display().to_string()).collect::<Result<_, _>>()?;
+        let mut best = (f64::MIN, 0.5f32);
+        for step in 6..=19 {
+            let t = step as f32 * 0.05;
+            model.thresholds.iter_mut().for_each(|x| *x = t);
+            let engine = Engine::new(std::sync::Arc::new(forewarn::detect::linear::LinearDetector::new(model.clone())));
+            let e = eval::evaluate("linear", &gold, &predict_gold(&engine, &docs));
+            let score = (e.paragraph.macro_f1 + e.excerpt.macro_f1) / 2.0;
+            eprintln!("forewarn: threshold {t:.2}: paragraph macro F1 {:.3}, excerpt macro F1 {:.3}", e.paragraph.macro_f1, e.excerpt.macro_f1);
+            if score > best.0 {
+                best = (score, t);
+            }
+        }
+        model.thresholds.iter_mut().for_each(|x| *x = best.1);
+        model.metadata.insert("threshold_chosen_on".into(), docs_path.display().to_string());
+        eprintln!("forewarn: chose threshold {:.2}", best.1);
+    }
+    std::fs::write(&a.out, model.to_bytes()?).with_context(|| format!("writing {}", a.out.display()))?;
+    eprintln!("forewarn: wrote {}", a.out.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn open_buffered(p: &Path) -> anyhow::Result<io::BufReader<std::fs::File>> {
@@ -261,9 +318,9 @@ fn open_buffered(p: &Path) -> anyhow::Result<io::BufReader<std::fs::File>> {
 }
 
 fn run_eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
-    let mut engines = vec![engine_named(&a.detector)?];
+    let mut engines = vec![engine_named(&a.detector, a.model.as_deref())?];
     if let Some(b) = &a.baseline {
-        engines.push(engine_named(b)?);
+        engines.push(engine_named(b, a.model.as_deref())?);
     }
     let mut out = BufWriter::new(io::stdout().lock());
     let mut json = serde_json::Map::new();
@@ -271,21 +328,8 @@ fn run_eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
         let gold = eval::read_gold(open_buffered(gold_path)?, &gold_path.display().to_string())?;
         let docs: Vec<Document> =
             forewarn::ingest::jsonl::works(open_buffered(docs_path)?, docs_path.display().to_string()).collect::<Result<_, _>>()?;
-        let taxonomy = Taxonomy::builtin();
-        let evals: Vec<eval::Evaluation> = engines
-            .iter()
-            .map(|engine| {
-                let pred = docs
-                    .par_iter()
-                    .map(|d| {
-                        let opts = ReportOptions { spoiler_free: true, include_text: false };
-                        let r = Report::new(d, &engine.findings(d), engine.detector_name(), taxonomy, opts);
-                        (d.id.clone(), eval::report_labels(&r))
-                    })
-                    .collect();
-                eval::evaluate(engine.detector_name(), &gold, &pred)
-            })
-            .collect();
+        let evals: Vec<eval::Evaluation> =
+            engines.iter().map(|engine| eval::evaluate(engine.detector_name(), &gold, &predict_gold(engine, &docs))).collect();
         if a.json {
             json.insert("gold".into(), serde_json::to_value(&evals)?);
         } else {

@@ -52,3 +52,29 @@ fn pan_eval_reads_a_folder() {
     assert_eq!(e["macro_f1_present"], 1.0);
     assert_eq!(e["per_label"].as_object().unwrap().len(), 32);
 }
+
+#[test]
+fn train_writes_a_model_that_eval_can_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("train.jsonl");
+    let mut lines = String::new();
+    for i in 0..30 {
+        lines.push_str(&format!("{{\"text\": \"Passage {i}: he was murdered in the night.\", \"labels\": {{\"violence\": \"depiction\", \"death\": \"depiction\"}}}}\n"));
+        lines.push_str(&format!("{{\"text\": \"Passage {i}: tea in the garden.\", \"labels\": {{}}, \"known\": null}}\n"));
+    }
+    std::fs::write(&data, lines).unwrap();
+    let model = dir.path().join("m.safetensors");
+    let o = run(&["train", "--data", data.to_str().unwrap(), "-o", model.to_str().unwrap(), "--bits", "12", "--epochs", "3"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let (_d, p) = temp_file("webis.jsonl", b"{\"warning\": \"violence\", \"labels\": [1, 1, 1], \"text\": \"he was murdered in the night.\"}\n");
+    let o = run(&["eval", "--json", "--webis", p.to_str().unwrap(), "--detector", "linear", "--model", model.to_str().unwrap()], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["webis"][0]["detector"], "linear-v1");
+    assert_eq!(v["webis"][0]["overall"]["accuracy"], 1.0);
+
+    let (_d2, bad) = temp_file("bad.safetensors", b"not a model");
+    let o = run(&["eval", "--webis", p.to_str().unwrap(), "--detector", "linear", "--model", bad.to_str().unwrap()], None);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("bad.safetensors"), "{}", stderr(&o));
+}

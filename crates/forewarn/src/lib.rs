@@ -30,6 +30,7 @@ pub mod profile;
 pub mod report;
 pub mod segment;
 pub mod taxonomy;
+pub mod train;
 
 use std::sync::Arc;
 

@@ -319,6 +319,50 @@ impl CueDetector {
     }
 }
 
+/// What the cue lexicon sees for one label in one paragraph, before any threshold or scene rule:
+/// features for a learned detector.
+#[derive(Debug, Clone, Copy)]
+pub struct CueEvidence {
+    /// The label.
+    pub label: LabelId,
+    /// Noisy-or of the cue weights, in [0, 1).
+    pub score: f32,
+    /// True when a strong cue is among them.
+    pub strong: bool,
+    /// The severity the context rules give.
+    pub severity: Severity,
+    /// The strongest cue's span.
+    pub evidence: Span,
+}
+
+impl CueDetector {
+    fn raw(&self, doc: &Document) -> Vec<Vec<Raw>> {
+        let mut raw = Vec::with_capacity(doc.paragraphs.len());
+        let mut buf = Vec::new();
+        for (i, p) in doc.paragraphs.iter().enumerate() {
+            if p.heading {
+                raw.push(Vec::new());
+                continue;
+            }
+            self.paragraph(doc, i, &mut buf);
+            raw.push(buf.clone());
+        }
+        raw
+    }
+
+    /// Unthresholded cue evidence per paragraph.
+    pub fn evidence(&self, doc: &Document) -> Vec<Vec<CueEvidence>> {
+        self.raw(doc)
+            .into_iter()
+            .map(|hits| {
+                hits.into_iter()
+                    .map(|h| CueEvidence { label: LabelId(h.label), score: h.score, strong: h.best == Tier::Strong, severity: h.severity, evidence: h.evidence })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
 /// Per-label evidence of one paragraph before the scene pass.
 #[derive(Debug, Clone, Copy)]
 struct Raw {
@@ -396,16 +440,7 @@ impl Detector for CueDetector {
 
     fn detect(&self, doc: &Document) -> Scores {
         let n = doc.paragraphs.len();
-        let mut raw: Vec<Vec<Raw>> = Vec::with_capacity(n);
-        let mut buf = Vec::new();
-        for i in 0..n {
-            if doc.paragraphs[i].heading {
-                raw.push(Vec::new());
-                continue;
-            }
-            self.paragraph(doc, i, &mut buf);
-            raw.push(buf.clone());
-        }
+        let raw = self.raw(doc);
         // Anchors: paragraphs where a label is flagged on its own strength.
         let mut anchored = vec![vec![false; self.n_labels]; n];
         for (i, hits) in raw.iter().enumerate() {

@@ -2,7 +2,9 @@
 //! [`Detector`], so the transparent cue detector and learned models plug in side by side.
 
 pub mod cue;
+pub mod features;
 pub mod inflect;
+pub mod linear;
 
 use serde::Serialize;
 
