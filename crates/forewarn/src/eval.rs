@@ -23,22 +23,37 @@ struct GoldLine {
     paragraphs: BTreeMap<String, BTreeMap<String, Severity>>,
 }
 
-/// Reads a gold (or prediction) file: one `{"id", "paragraphs"}` object per line.
-pub fn read_gold<R: BufRead>(reader: R, source: &str) -> Result<BTreeMap<String, ParagraphLabels>> {
-    let mut out = BTreeMap::new();
+/// Calls `each` with every non-blank line of a JSONL stream parsed as `T` and its location
+/// (`source:line`); read and parse errors name that location.
+fn for_each_line<R: BufRead, T: serde::de::DeserializeOwned>(
+    reader: R,
+    source: &str,
+    mut each: impl FnMut(T, &str) -> Result<()>,
+) -> Result<()> {
     for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(|e| Error::from(e).at(format!("{source}:{}", i + 1)))?;
+        let at = format!("{source}:{}", i + 1);
+        let line = line.map_err(|e| Error::from(e).at(&at))?;
         if line.trim().is_empty() {
             continue;
         }
-        let g: GoldLine = serde_json::from_str(&line).map_err(|e| Error::malformed(format!("{source}:{}: {e}", i + 1)))?;
+        let item: T = serde_json::from_str(&line).map_err(|e| Error::malformed(format!("{at}: {e}")))?;
+        each(item, &at)?;
+    }
+    Ok(())
+}
+
+/// Reads a gold (or prediction) file: one `{"id", "paragraphs"}` object per line.
+pub fn read_gold<R: BufRead>(reader: R, source: &str) -> Result<BTreeMap<String, ParagraphLabels>> {
+    let mut out = BTreeMap::new();
+    for_each_line(reader, source, |g: GoldLine, at| {
         let mut paras = ParagraphLabels::new();
         for (k, v) in g.paragraphs {
-            let idx: usize = k.parse().map_err(|_| Error::malformed(format!("{source}:{}: paragraph index '{k}' is not a number", i + 1)))?;
+            let idx: usize = k.parse().map_err(|_| Error::malformed(format!("{at}: paragraph index '{k}' is not a number")))?;
             paras.insert(idx, v);
         }
         out.insert(g.id, paras);
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -255,15 +270,11 @@ struct WebisLine {
 /// Reads a Webis passage JSONL file.
 pub fn read_webis<R: BufRead>(reader: R, source: &str) -> Result<Vec<WebisItem>> {
     let mut out = Vec::new();
-    for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(|e| Error::from(e).at(format!("{source}:{}", i + 1)))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let w: WebisLine = serde_json::from_str(&line).map_err(|e| Error::malformed(format!("{source}:{}: {e}", i + 1)))?;
+    for_each_line(reader, source, |w: WebisLine, _| {
         let yes = w.labels.iter().filter(|&&v| v > 0).count();
         out.push(WebisItem { warning: w.warning, positive: yes * 2 > w.labels.len(), text: w.text });
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -391,18 +402,14 @@ pub fn read_pan_labels<R: BufRead>(reader: R, source: &str) -> Result<BTreeMap<S
         labels: Vec<String>,
     }
     let mut out = BTreeMap::new();
-    for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(|e| Error::from(e).at(format!("{source}:{}", i + 1)))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let l: PanLine = serde_json::from_str(&line).map_err(|e| Error::malformed(format!("{source}:{}: {e}", i + 1)))?;
+    for_each_line(reader, source, |l: PanLine, _| {
         let id = match l.work_id {
             serde_json::Value::String(s) => s,
             other => other.to_string(),
         };
         out.insert(id, l.labels.into_iter().collect());
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
