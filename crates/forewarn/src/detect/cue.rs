@@ -518,6 +518,13 @@ mod tests {
     }
 
     #[test]
+    fn lexicon_compiles_to_thousands_of_phrases() {
+        let n = CueDetector::builtin().pattern_count();
+        eprintln!("cue phrases: {n}");
+        assert!(n > 2000, "{n}");
+    }
+
+    #[test]
     fn huge_paragraph_is_scanned_in_linear_time() {
         // A regression guard for the quadratic overlap checks this detector once had: 200,000 cues in one
         // paragraph took minutes; now a fraction of a second (not timed here, only completed).
