@@ -22,9 +22,11 @@ head -c 2048 <(tail -c +200000 "$book") > "$work/doc2k.txt"
 head -c 51200 <(tail -c +300000 "$book") > "$work/doc50k.txt"
 head -c $((11 * 1024 * 1024)) /dev/zero | tr '\0' 'a' > "$work/oversize.txt"
 
+t0=$(date +%s%N)
 ./target/release/forewarn serve --addr "127.0.0.1:$PORT" -q &
 SERVER=$!
-for _ in $(seq 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.05; done
+for _ in $(seq 1000); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.005; done
+echo "start-up: $(( ($(date +%s%N) - t0) / 1000000 )) ms from launch to the first healthy answer"
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$SERVER/status"; }
 sample_rss() { # file seconds
