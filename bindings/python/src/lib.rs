@@ -22,13 +22,7 @@ fn to_py(e: forewarn::Error) -> PyErr {
 }
 
 fn report_json(id: &str, bytes: &[u8], format: Option<InputFormat>, opts: ReportOptions) -> forewarn::Result<String> {
-    let format = format.unwrap_or_else(|| match ingest::detect(bytes, Some(id)) {
-        InputFormat::Jsonl => InputFormat::Text,
-        f => f,
-    });
-    let doc = ingest::read_work(id, bytes, format)?;
-    let e = engine();
-    let report = Report::new(&doc, &e.findings(&doc), e.detector_name(), Taxonomy::builtin(), opts);
+    let report = engine().report(&ingest::read_document(id, bytes, format)?, opts);
     serde_json::to_string(&report).map_err(|err| forewarn::Error::new(forewarn::ErrorKind::Malformed, err.to_string()))
 }
 
@@ -134,8 +128,7 @@ fn check_json(py: Python<'_>, text: &str, avoid: Vec<String>, at: &str) -> PyRes
 /// The taxonomy as JSON text.
 #[pyfunction]
 fn labels_json() -> String {
-    let t = Taxonomy::builtin();
-    serde_json::json!({"version": t.version, "groups": t.groups, "severities": t.severities, "labels": t.labels()}).to_string()
+    Taxonomy::builtin().to_json().to_string()
 }
 
 #[pymodule]

@@ -68,11 +68,12 @@ fn batch<'a>(engine: &'a Engine, input: &InputArgs, skip: HashSet<String>, progr
     Batch { engine, sources: source_options(input), threads: input.threads, skip, progress }
 }
 
-fn color(choice: ColorChoice) -> bool {
+/// Whether to colour output going to a terminal (`to_terminal`) or elsewhere.
+fn color(choice: ColorChoice, to_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
     }
 }
 
@@ -97,15 +98,14 @@ fn done_ids(path: &Path) -> anyhow::Result<HashSet<String>> {
     }
     for line in text.lines() {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
-        if v.get("schema").and_then(|s| s.as_str()) == Some("forewarn.error") {
-            continue;
+        match (v.get("schema").and_then(|s| s.as_str()), v.pointer("/work/id").and_then(|i| i.as_str())) {
+            (Some("forewarn.error"), _) => {}
+            (_, Some(report_id)) => {
+                ids.insert(report_id.to_string());
+            }
+            // pan and gold lines carry `work_id` or `id`, read as JSONL inputs read them.
+            _ => ids.extend(forewarn::ingest::jsonl::line_id(line.as_bytes())),
         }
-        let id = v.pointer("/work/id").or_else(|| v.get("work_id")).or_else(|| v.get("id"));
-        match id {
-            Some(serde_json::Value::String(s)) => ids.insert(s.clone()),
-            Some(other) => ids.insert(other.to_string()),
-            None => false,
-        };
     }
     Ok(ids)
 }
@@ -136,7 +136,7 @@ fn scan(a: ScanArgs) -> anyhow::Result<ExitCode> {
         None => (Box::new(io::stdout().lock()), io::stdout().is_terminal()),
     };
     let mut out = BufWriter::new(sink);
-    let human_opts = human::HumanOptions { color: to_terminal && color(a.color) || a.color == ColorChoice::Always };
+    let human_opts = human::HumanOptions { color: color(a.color, to_terminal) };
     let runner = batch(&engine, &a.input, skip, !a.no_progress);
     let render = |doc: &Document, findings: &[forewarn::Finding]| -> io::Result<Vec<u8>> {
         let report = Report::new(doc, findings, engine.detector_name(), taxonomy, opts);
@@ -235,7 +235,7 @@ fn labels(json: bool) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if json {
-        serde_json::to_writer_pretty(&mut out, &serde_json::json!({"version": t.version, "groups": t.groups, "severities": t.severities, "labels": t.labels()}))?;
+        serde_json::to_writer_pretty(&mut out, &t.to_json())?;
         writeln!(out)?;
     } else {
         for g in &t.groups {
@@ -263,14 +263,8 @@ fn engine_named(name: &str, model: Option<&Path>) -> anyhow::Result<Engine> {
 
 /// Paragraph labels predicted by `engine` for each excerpt, as in the gold format.
 fn predict_gold(engine: &Engine, docs: &[Document]) -> std::collections::BTreeMap<String, eval::ParagraphLabels> {
-    let taxonomy = Taxonomy::builtin();
-    docs.par_iter()
-        .map(|d| {
-            let opts = ReportOptions { spoiler_free: true, include_text: false };
-            let r = Report::new(d, &engine.findings(d), engine.detector_name(), taxonomy, opts);
-            (d.id.clone(), eval::report_labels(&r))
-        })
-        .collect()
+    let opts = ReportOptions { spoiler_free: true, include_text: false };
+    docs.par_iter().map(|d| (d.id.clone(), eval::report_labels(&engine.report(d, opts)))).collect()
 }
 
 fn run_train(a: TrainArgs) -> anyhow::Result<ExitCode> {
@@ -418,8 +412,7 @@ fn pan_eval(dir: &Path, engines: &[Engine]) -> anyhow::Result<Vec<eval::PanEvalu
             let found: Vec<(String, std::collections::BTreeSet<String>)> = docs
                 .par_iter()
                 .map(|d| {
-                    let opts = ReportOptions { spoiler_free: true, include_text: false };
-                    let r = Report::new(d, &engine.findings(d), engine.detector_name(), taxonomy, opts);
+                    let r = engine.report(d, ReportOptions { spoiler_free: true, include_text: false });
                     (d.id.clone(), machine::pan_labels(&r, taxonomy).into_iter().collect())
                 })
                 .collect();

@@ -153,14 +153,7 @@ async fn scan_submission(state: &AppState, sub: Submission) -> Result<(Report, O
     let opts = ReportOptions { spoiler_free: sub.spoiler_free, include_text: sub.include_text };
     tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
         let name = sub.name.as_deref().unwrap_or("submitted text");
-        let format = match sub.format {
-            Some(f) => f,
-            None => match ingest::detect(&sub.bytes, Some(name)) {
-                InputFormat::Jsonl => InputFormat::Text,
-                f => f,
-            },
-        };
-        let doc = ingest::read_work(name, &sub.bytes, format)?;
+        let doc = ingest::read_document(name, &sub.bytes, sub.format)?;
         let findings = engine.findings(&doc);
         let checked = profile.map(|p| p.check(&findings));
         Ok((Report::new(&doc, &findings, engine.detector_name(), Taxonomy::builtin(), opts), checked))
@@ -220,8 +213,7 @@ pub async fn check(State(state): State<AppState>, Query(q): Query<QueryOptions>,
 
 /// `GET /v1/labels`: the taxonomy.
 pub async fn labels() -> impl IntoResponse {
-    let t = Taxonomy::builtin();
-    Json(json!({"version": t.version, "groups": t.groups, "severities": t.severities, "labels": t.labels()}))
+    Json(Taxonomy::builtin().to_json())
 }
 
 /// `GET /healthz`.

@@ -210,6 +210,11 @@ impl Taxonomy {
         self.ids().filter(|&id| self.label(id).webis_passage.iter().any(|p| p == warning)).collect()
     }
 
+    /// The taxonomy as served to clients: `{"version", "groups", "severities", "labels"}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({"version": self.version, "groups": self.groups, "severities": self.severities, "labels": self.labels})
+    }
+
     /// Every PAN 2023 label name that any taxonomy label maps to, sorted.
     pub fn pan_labels(&self) -> Vec<String> {
         let mut all: Vec<String> = self.labels.iter().flat_map(|l| l.pan23.iter().cloned()).collect();

@@ -127,6 +127,16 @@ pub fn read_work(id: &str, bytes: &[u8], format: InputFormat) -> Result<Document
     Ok(b.finish())
 }
 
+/// Reads one submitted document (the server's and Python's entry point): `format` if given, else
+/// detected from the content and `id`; a lone JSON line is read as text, not as a batch.
+pub fn read_document(id: &str, bytes: &[u8], format: Option<InputFormat>) -> Result<Document> {
+    let format = format.unwrap_or_else(|| match detect(bytes, Some(id)) {
+        InputFormat::Jsonl => InputFormat::Text,
+        f => f,
+    });
+    read_work(id, bytes, format)
+}
+
 /// Reads plain text (as given by a caller, e.g. the server or Python) into a document.
 pub fn read_text(id: &str, text: &str) -> Result<Document> {
     read_work(id, text.as_bytes(), detect(text.as_bytes(), None))
