@@ -75,6 +75,7 @@ lua "$work/doc2k.txt"
 run "POST /v1/scan 2 KB" "$work/w1" "$work/rss1" -s "$work/post.lua" "$BASE/v1/scan" | tee "$work/l1"
 lua "$work/doc50k.txt"
 run "POST /v1/scan 50 KB" "$work/w2" "$work/rss2" -s "$work/post.lua" "$BASE/v1/scan" | tee "$work/l2"
+echo "RSS (MiB) during the 50 KB run, every 2 s: $(awk 'NR % 4 == 1 {printf "%.1f ", $1/1024}' "$work/rss2")"
 echo "bad requests sent during the 50 KB run were answered: $(cat "$work/codes")(expected: 413 400 415, three times)"
 b=$(awk '/Requests\/sec/ {print $2}' "$work/w0"); a=$(awk '/Requests\/sec/ {print $2}' "$work/w1"); c=$(awk '/Requests\/sec/ {print $2}' "$work/w2")
 awk -v b="$b" -v a="$a" -v c="$c" 'BEGIN { printf "throughput ratios to /healthz: 2 KB scan %.3f, 50 KB scan %.4f\n", a/b, c/b }'
