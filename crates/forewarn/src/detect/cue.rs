@@ -226,7 +226,7 @@ impl CueDetector {
         let mut cues: Vec<(usize, usize, u8, Tier, Option<Severity>)> = Vec::new();
         let mut idioms: Vec<(usize, usize, Option<u8>)> = Vec::new();
         let mut graphic_global = 0usize;
-        let mut graphic_label: Vec<(u8, usize)> = Vec::new();
+        let mut graphic_label: Vec<u8> = Vec::new();
         let mut mentions: Vec<usize> = Vec::new();
         let mut requires: Vec<u8> = Vec::new();
         for m in self.automaton.find_overlapping_iter(text) {
@@ -243,7 +243,7 @@ impl CueDetector {
                     Payload::Cue { label, tier, hint } => cues.push((s, e, label, tier, hint)),
                     Payload::Idiom { label } => idioms.push((s, e, label)),
                     Payload::Graphic { label: None } => graphic_global += 1,
-                    Payload::Graphic { label: Some(l) } => graphic_label.push((l, 1)),
+                    Payload::Graphic { label: Some(l) } => graphic_label.push(l),
                     Payload::Mention => mentions.push(s),
                 }
             }
@@ -297,7 +297,7 @@ impl CueDetector {
                 .copied()
                 .unwrap_or(p.span);
             let (ss, se) = (sentence.start - p.span.start, sentence.end - p.span.start);
-            let graphic = graphic_global + graphic_label.iter().filter(|(l, _)| *l == label).count();
+            let graphic = graphic_global + graphic_label.iter().filter(|&&l| l == label).count();
             let reported = mentions.iter().any(|&m| ss <= m && m < se) || perfect_before(text, best.0) || in_speech(text, best.0);
             let severity = if let Some(h) = best.3 {
                 h

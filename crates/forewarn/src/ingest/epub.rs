@@ -163,7 +163,7 @@ pub fn read_into(b: &mut DocumentBuilder, bytes: &[u8]) -> Result<()> {
         let Ok(text) = decode::decode(&raw) else { continue };
         let doc = Html::parse_document(&text.text);
         let root = doc.root_element();
-        if ao3::is_download(&doc) && doc.select(&scraper::Selector::parse("dl.tags").expect("valid")).next().is_some() {
+        if doc.select(&scraper::Selector::parse("dl.tags").expect("valid")).next().is_some() {
             ao3::read_download_meta(b.meta(), root);
             continue;
         }
