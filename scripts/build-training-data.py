@@ -1,25 +1,36 @@
 #!/usr/bin/env python3
-"""Builds the training file of the learned detector from ../shared/data (never from the dev set).
+"""Builds the training files of the learned detectors from ../shared/data (never from the dev set).
 
-One JSON object per line: {"text", "labels": {label: severity}, "known": [labels] or null, "source"}.
-"known" lists the labels the source actually annotates (null: all of them); a label outside "known" is
-neither positive nor negative for that example.
+    build-training-data.py OUT_DIR [--folds K --fold I]   labelled.jsonl, fiction-docs.jsonl, corpus.txt
+    build-training-data.py OUT_DIR --merge PSEUDO.jsonl   train.jsonl = labelled + pseudo-labelled fiction
 
-Sources (see ../shared/data/SOURCES.md for licences):
-- synthetic/passages.jsonl: all 30 labels annotated, with severities and hard negatives;
-- webis-passage/set0.jsonl: one warning per passage, positive when >= 2 of 3 votes;
+labelled.jsonl, one JSON object per line: {"text", "labels": {label: severity}, "known": [labels] or
+null, "source"}. "known" lists the labels the source annotates (null: all of them); a label outside
+"known" is neither positive nor negative for that example. Sources (see ../shared/data/SOURCES.md):
+- synthetic/passages.jsonl: all labels annotated, with severities and hard negatives;
+- webis-passage/set0.jsonl: one warning per passage, positive when >= 2 of 3 votes; with --folds K
+  --fold I the I-th of K folds is left out and written to webis-heldout.jsonl for cross-validation;
 - construct-tracker Reddit posts: a subreddit stands for one label (r/suicidewatch -> suicide, ...),
   control subreddits are negatives for the mental-health labels.
+
+fiction-docs.jsonl: paragraphs of the public-domain novels in gutenberg/, in the dev-set document format,
+leaving out every book the dev set draws an excerpt from (matched by file name), so no dev text is
+trained on even without its labels. corpus.txt lists the same books for `forewarn distill`.
+
+--merge adds each fiction paragraph with the labels the cue lexicon gave it (`forewarn scan --format
+gold`), marked "cue": false so `forewarn train` blanks the lexicon's phrases out of the text and the
+model learns the words around them; weight 0.3 because they are pseudo-labels.
 Output order is shuffled with a fixed seed, so training is deterministic.
 """
+import argparse
 import json
 import os
 import pathlib
 import random
+import re
 import sys
 
 SHARED = pathlib.Path(os.environ.get("FOREWARN_SHARED", pathlib.Path(__file__).resolve().parents[2] / "shared"))
-OUT = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "target/train/train.jsonl")
 
 WEBIS = {"abduction": "kidnapping", "misogyny": "sexism"}
 SUBREDDIT = {
@@ -29,13 +40,18 @@ SUBREDDIT = {
 }
 CONTROLS = {"UKPersonalFinance", "personalfinance", "teaching", "ukpolitics", "unitedkingdom", "legaladvice", "mindfulness"}
 MENTAL = ["suicide", "self-harm", "eating-disorders", "substance-abuse", "mental-illness"]
+PSEUDO_WEIGHT = 0.3
+DOC_PARAGRAPHS = 60
 
 
-def rows():
+def labelled(folds, fold, heldout):
     for line in open(SHARED / "data/synthetic/passages.jsonl", encoding="utf-8"):
         d = json.loads(line)
         yield {"text": d["text"], "labels": d.get("labels") or {}, "known": None, "source": "synthetic"}
-    for line in open(SHARED / "data/webis-passage/set0.jsonl", encoding="utf-8"):
+    for i, line in enumerate(open(SHARED / "data/webis-passage/set0.jsonl", encoding="utf-8")):
+        if folds and i % folds == fold:
+            heldout.write(line)
+            continue
         d = json.loads(line)
         label = WEBIS.get(d["warning"], d["warning"])
         positive = sum(1 for v in d["labels"] if v) * 2 > len(d["labels"])
@@ -50,14 +66,78 @@ def rows():
             yield {"text": d["text"], "labels": {}, "known": MENTAL, "source": "reddit"}
 
 
-def main():
-    data = [r for r in rows() if r["text"] and r["text"].strip()]
+def book_key(name):
+    """'the_awakening_160.txt' and 'awakening.txt' -> 'awakening'."""
+    stem = re.sub(r"_\d+$", "", name.rsplit(".", 1)[0])
+    return stem.removeprefix("the_")
+
+
+def fiction_books():
+    dev = {book_key(pathlib.Path(json.loads(l)["source"]).name) for l in open(SHARED / "eval/dev/docs.jsonl", encoding="utf-8")}
+    return [p for p in sorted((SHARED / "data/gutenberg").glob("*.txt")) if book_key(p.name) not in dev]
+
+
+def paragraphs(path):
+    text = path.read_text(encoding="utf-8", errors="replace")
+    start = re.search(r"\*\*\* ?START OF (THE|THIS) PROJECT GUTENBERG[^\n]*", text)
+    end = re.search(r"\*\*\* ?END OF (THE|THIS) PROJECT GUTENBERG", text)
+    text = text[start.end() if start else 0:end.start() if end else len(text)]
+    for p in re.split(r"\n\s*\n", text):
+        p = re.sub(r"\s+", " ", p).strip()
+        if len(p) >= 80:
+            yield p
+
+
+def build(out, folds, fold):
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "webis-heldout.jsonl", "w", encoding="utf-8") as heldout:
+        data = [r for r in labelled(folds, fold, heldout) if r["text"] and r["text"].strip()]
     random.Random(20261125).shuffle(data)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with open(OUT, "w", encoding="utf-8") as f:
+    with open(out / "labelled.jsonl", "w", encoding="utf-8") as f:
         for r in data:
             f.write(json.dumps(r) + "\n")
-    print(f"{len(data)} training examples -> {OUT}", file=sys.stderr)
+    books = fiction_books()
+    n = 0
+    with open(out / "fiction-docs.jsonl", "w", encoding="utf-8") as f:
+        for book in books:
+            ps = list(paragraphs(book))
+            for i in range(0, len(ps), DOC_PARAGRAPHS):
+                f.write(json.dumps({"id": f"{book.stem}-{i}", "paragraphs": ps[i:i + DOC_PARAGRAPHS]}) + "\n")
+            n += len(ps)
+    (out / "corpus.txt").write_text("".join(f"{b}\n" for b in books), encoding="utf-8")
+    print(f"{len(data)} labelled examples, {n} fiction paragraphs from {len(books)} books -> {out}", file=sys.stderr)
+
+
+def merge(out, pseudo):
+    docs = {}
+    for line in open(out / "fiction-docs.jsonl", encoding="utf-8"):
+        d = json.loads(line)
+        docs[d["id"]] = d["paragraphs"]
+    rows = [json.loads(l) for l in open(out / "labelled.jsonl", encoding="utf-8")]
+    base = len(rows)
+    for line in open(pseudo, encoding="utf-8"):
+        d = json.loads(line)
+        labels = {int(k): v for k, v in d["paragraphs"].items()}
+        for i, text in enumerate(docs[d["id"]]):
+            rows.append({"text": text, "labels": labels.get(i, {}), "known": None, "weight": PSEUDO_WEIGHT, "cue": False, "source": "fiction-cue"})
+    random.Random(20261125).shuffle(rows)
+    with open(out / "train.jsonl", "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r) + "\n")
+    print(f"{base} labelled + {len(rows) - base} pseudo-labelled -> {out / 'train.jsonl'}", file=sys.stderr)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out", type=pathlib.Path)
+    ap.add_argument("--folds", type=int, default=0)
+    ap.add_argument("--fold", type=int, default=0)
+    ap.add_argument("--merge", type=pathlib.Path, metavar="PSEUDO")
+    a = ap.parse_args()
+    if a.merge:
+        merge(a.out, a.merge)
+    else:
+        build(a.out, a.folds, a.fold)
 
 
 if __name__ == "__main__":

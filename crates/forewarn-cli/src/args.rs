@@ -31,10 +31,34 @@ pub enum Command {
     Serve(ServeArgs),
     /// Train the learned detector from labelled JSONL passages.
     Train(TrainArgs),
+    /// Distil static token embeddings from all-MiniLM-L6-v2 (needs the `minilm` build feature).
+    Distill(DistillArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DistillArgs {
+    /// Folder with config.json, vocab.txt and model.safetensors (scripts/fetch-minilm.sh).
+    #[arg(long)]
+    pub minilm: PathBuf,
+    /// Unlabelled text files whose token frequencies weight the embeddings.
+    #[arg(long, required = true, num_args = 1..)]
+    pub corpus: Vec<PathBuf>,
+    /// Where to write the embeddings (an embed-v1 model file with untrained heads).
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
 }
 
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
+    /// Model kind: linear (hashed n-grams) or embed (static MiniLM embeddings, needs --embeddings).
+    #[arg(long, default_value = "linear")]
+    pub kind: String,
+    /// For --kind embed: the file written by `forewarn distill`.
+    #[arg(long)]
+    pub embeddings: Option<PathBuf>,
+    /// L2 penalty [embed: 0.01].
+    #[arg(long)]
+    pub l2: Option<f32>,
     /// Training JSONL: {"text", "labels": {label: severity}, "known": [labels] | null} per line (streamed).
     #[arg(long)]
     pub data: PathBuf,
@@ -47,10 +71,18 @@ pub struct TrainArgs {
     /// Passes over the data.
     #[arg(long, default_value_t = 8)]
     pub epochs: usize,
-    /// Initial learning rate.
-    #[arg(long, default_value_t = 0.5)]
-    pub learning_rate: f32,
-    /// Pick one decision threshold on these excerpts (dev-set format) and --calibrate-gold.
+    /// Initial learning rate [linear: 0.5, embed: 0.05].
+    #[arg(long)]
+    pub learning_rate: Option<f32>,
+    /// For --kind embed without calibration: the probability at which a head adds its label where the
+    /// lexicon found nothing (default: never).
+    #[arg(long)]
+    pub add_at: Option<f32>,
+    /// For --kind embed without calibration: the probability below which a head drops a cue hit.
+    #[arg(long)]
+    pub veto_below: Option<f32>,
+    /// Choose the decision thresholds on these excerpts (dev-set format) and --calibrate-gold: one
+    /// threshold for linear; for embed one threshold to add labels and one to veto cue hits.
     #[arg(long, requires = "calibrate_gold")]
     pub calibrate_docs: Option<PathBuf>,
     /// Gold labels for --calibrate-docs.
@@ -147,6 +179,8 @@ pub struct ScanArgs {
     /// No progress bar (it is only ever drawn on a terminal).
     #[arg(long)]
     pub no_progress: bool,
+    #[command(flatten)]
+    pub detector: DetectorArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -170,6 +204,24 @@ pub struct CheckArgs {
     pub quiet: bool,
 }
 
+/// Which detector to run.
+#[derive(clap::Args, Debug)]
+pub struct DetectorArgs {
+    /// Detector: default (the built-in one), cue, linear or embed (with --model), minilm (zero-shot,
+    /// with --minilm).
+    #[arg(long, default_value = "default")]
+    pub detector: String,
+    /// Model file for the linear or embed detector.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// MiniLM folder for the zero-shot baseline (scripts/fetch-minilm.sh; `minilm` build feature).
+    #[arg(long)]
+    pub minilm: Option<PathBuf>,
+    /// Cosine threshold of the zero-shot baseline (chosen on the dev set with `eval --sweep`).
+    #[arg(long, default_value_t = 0.20)]
+    pub minilm_threshold: f32,
+}
+
 #[derive(clap::Args, Debug)]
 pub struct EvalArgs {
     /// Excerpts, one JSON object per line with "id" and "paragraphs".
@@ -184,15 +236,18 @@ pub struct EvalArgs {
     /// A PAN 2023 folder with works.jsonl and labels.jsonl: macro and micro F1 over PAN's 32 labels.
     #[arg(long)]
     pub pan: Option<PathBuf>,
-    /// Detector to evaluate: cue, or linear (with --model).
-    #[arg(long, default_value = "cue")]
-    pub detector: String,
-    /// Model file for the linear detector.
+    #[command(flatten)]
+    pub detector: DetectorArgs,
+    /// Detectors run in the same invocation and printed beside the first (repeatable).
     #[arg(long)]
-    pub model: Option<PathBuf>,
-    /// A second detector run in the same invocation and printed beside the first.
+    pub baseline: Vec<String>,
+    /// Model file for a linear or embed baseline.
     #[arg(long)]
-    pub baseline: Option<String>,
+    pub baseline_model: Option<PathBuf>,
+    /// Also score the first detector with its hits cut at each score threshold (gold format only),
+    /// to choose a threshold.
+    #[arg(long)]
+    pub sweep: bool,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -4,6 +4,7 @@
 
 mod args;
 mod batch;
+mod learn;
 mod sources;
 
 use std::collections::HashSet;
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
         Command::Eval(a) => run_eval(a),
         Command::Serve(a) => serve(a),
         Command::Train(a) => run_train(a),
+        Command::Distill(a) => learn::distill(&a.minilm, &a.corpus, &a.out).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
@@ -111,7 +113,7 @@ fn done_ids(path: &Path) -> anyhow::Result<HashSet<String>> {
 }
 
 fn scan(a: ScanArgs) -> anyhow::Result<ExitCode> {
-    let engine = Engine::default();
+    let engine = learn::engine(&a.detector)?;
     let taxonomy = Taxonomy::builtin();
     let opts = ReportOptions { spoiler_free: a.spoiler_free, include_text: false };
     let line_format = matches!(a.format, OutputFormat::Jsonl | OutputFormat::Pan | OutputFormat::Gold);
@@ -250,59 +252,101 @@ fn labels(json: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn engine_named(name: &str, model: Option<&Path>) -> anyhow::Result<Engine> {
-    match name {
-        "cue" | "cue-v1" => Ok(Engine::default()),
-        "linear" | "linear-v1" => {
-            let path = model.context("the linear detector needs --model FILE")?;
-            Ok(Engine::new(std::sync::Arc::new(forewarn::detect::linear::LinearDetector::from_file(path)?)))
-        }
-        other => bail!("unknown detector '{other}' (available: cue, linear)"),
-    }
-}
-
-/// Paragraph labels predicted by `engine` for each excerpt, as in the gold format.
-fn predict_gold(engine: &Engine, docs: &[Document]) -> std::collections::BTreeMap<String, eval::ParagraphLabels> {
-    let opts = ReportOptions { spoiler_free: true, include_text: false };
-    docs.par_iter().map(|d| (d.id.clone(), eval::report_labels(&engine.report(d, opts)))).collect()
-}
-
 fn run_train(a: TrainArgs) -> anyhow::Result<ExitCode> {
-    use forewarn::train::{train, TrainOptions};
-    anyhow::ensure!((8..=24).contains(&a.bits), "--bits must be between 8 and 24");
-    let opts = TrainOptions { bits: a.bits, epochs: a.epochs.max(1), learning_rate: a.learning_rate, ..TrainOptions::default() };
+    use forewarn::detect::embed::{EmbedDetector, EmbedModel};
+    use forewarn::detect::linear::LinearDetector;
+    use forewarn::train::{train, train_embed, EmbedTrainOptions, TrainOptions};
     let source = a.data.display().to_string();
     let bar = if io::stderr().is_terminal() { indicatif::ProgressBar::new_spinner() } else { indicatif::ProgressBar::hidden() };
     let started = std::time::Instant::now();
-    let mut model = train(
-        || Ok(open_buffered(&a.data).map_err(|e| Error::new(forewarn::ErrorKind::Io, e.to_string()))?),
-        &source,
-        opts,
-        |epoch, seen, loss| bar.set_message(format!("epoch {epoch}/{}: {seen} examples, loss {loss:.4}", opts.epochs)),
-    )?;
+    let epochs = a.epochs.max(1);
+    let open = || Ok(open_buffered(&a.data).map_err(|e| Error::new(forewarn::ErrorKind::Io, e.to_string()))?);
+    let progress = |epoch, seen, loss| bar.set_message(format!("epoch {epoch}/{epochs}: {seen} examples, loss {loss:.4}"));
+    // The trained model, a way to build a detector from it at a given threshold, and its bytes.
+    enum Trained {
+        Linear(forewarn::detect::linear::LinearModel),
+        Embed(EmbedModel),
+    }
+    let mut model = match a.kind.as_str() {
+        "linear" => {
+            anyhow::ensure!((8..=24).contains(&a.bits), "--bits must be between 8 and 24");
+            let d = TrainOptions::default();
+            let opts = TrainOptions { bits: a.bits, epochs, learning_rate: a.learning_rate.unwrap_or(d.learning_rate), l2: a.l2.unwrap_or(d.l2), ..d };
+            Trained::Linear(train(open, &source, opts, progress)?)
+        }
+        "embed" => {
+            let path = a.embeddings.as_deref().context("--kind embed needs --embeddings FILE (from `forewarn distill`)")?;
+            let base = EmbedModel::from_bytes(&std::fs::read(path).with_context(|| format!("reading {}", path.display()))?)?;
+            let d = EmbedTrainOptions::default();
+            let opts = EmbedTrainOptions { epochs, learning_rate: a.learning_rate.unwrap_or(d.learning_rate), l2: a.l2.unwrap_or(d.l2), ..d };
+            let mut m = train_embed(base.embeddings, open, &source, opts, progress)?;
+            m.metadata.extend(base.metadata.into_iter().filter(|(k, _)| k == "teacher" || k == "token_weights"));
+            m.thresholds.iter_mut().for_each(|x| *x = a.add_at.unwrap_or(f32::INFINITY));
+            m.veto.iter_mut().for_each(|x| *x = a.veto_below.unwrap_or(0.0));
+            Trained::Embed(m)
+        }
+        other => bail!("unknown --kind '{other}' (linear or embed)"),
+    };
     bar.finish_and_clear();
     eprintln!("forewarn: trained in {:.1}s", started.elapsed().as_secs_f64());
     if let (Some(docs_path), Some(gold_path)) = (&a.calibrate_docs, &a.calibrate_gold) {
         let gold = eval::read_gold(open_buffered(gold_path)?, &gold_path.display().to_string())?;
         let docs: Vec<Document> =
             forewarn::ingest::jsonl::works(open_buffered(docs_path)?, docs_path.display().to_string()).collect::<Result<_, _>>()?;
-        let mut best = (f64::MIN, 0.5f32);
-        for step in 6..=19 {
-            let t = step as f32 * 0.05;
-            model.thresholds.iter_mut().for_each(|x| *x = t);
-            let engine = Engine::new(std::sync::Arc::new(forewarn::detect::linear::LinearDetector::new(model.clone())));
-            let e = eval::evaluate("linear", &gold, &predict_gold(&engine, &docs));
-            let score = (e.paragraph.macro_f1 + e.excerpt.macro_f1) / 2.0;
-            eprintln!("forewarn: threshold {t:.2}: paragraph macro F1 {:.3}, excerpt macro F1 {:.3}", e.paragraph.macro_f1, e.excerpt.macro_f1);
-            if score > best.0 {
-                best = (score, t);
+        let at = docs_path.display().to_string();
+        // The objective: mean of paragraph and excerpt macro F1; ties keep the earlier (more
+        // conservative) setting.
+        let objective = |e: &eval::Evaluation| (e.paragraph.macro_f1 + e.excerpt.macro_f1) / 2.0;
+        match &mut model {
+            Trained::Linear(m) => {
+                // Score once with a low floor, then cut at each threshold.
+                let mut low = m.clone();
+                low.thresholds.iter_mut().for_each(|x| *x = 0.05);
+                let engine = Engine::new(std::sync::Arc::new(LinearDetector::new(low)));
+                let scores = learn::scores(&engine, &docs);
+                let mut best = (f64::MIN, 0.5f32);
+                for step in 6..=19 {
+                    let t = step as f32 * 0.05;
+                    let e = learn::evaluate_at(&engine, &docs, &scores, &gold, t);
+                    eprintln!("forewarn: threshold {t:.2}: paragraph macro F1 {:.3}, excerpt macro F1 {:.3}", e.paragraph.macro_f1, e.excerpt.macro_f1);
+                    if objective(&e) > best.0 {
+                        best = (objective(&e), t);
+                    }
+                }
+                m.thresholds.iter_mut().for_each(|x| *x = best.1);
+                m.metadata.insert("threshold_chosen_on".into(), at);
+                eprintln!("forewarn: chose threshold {:.2}", best.1);
+            }
+            Trained::Embed(m) => {
+                let mut best = (f64::MIN, f32::INFINITY, 0.0f32);
+                for add in [f32::INFINITY, 0.99, 0.98, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5] {
+                    for veto in [0.0f32, 0.01, 0.02, 0.05, 0.1, 0.2] {
+                        let mut trial = m.clone();
+                        trial.thresholds.iter_mut().for_each(|x| *x = add);
+                        trial.veto.iter_mut().for_each(|x| *x = veto);
+                        let engine = Engine::new(std::sync::Arc::new(EmbedDetector::new(trial)));
+                        let e = learn::evaluate_at(&engine, &docs, &learn::scores(&engine, &docs), &gold, 0.0);
+                        eprintln!(
+                            "forewarn: add at {add:.2}, veto below {veto:.2}: paragraph macro F1 {:.3}, excerpt macro F1 {:.3}",
+                            e.paragraph.macro_f1, e.excerpt.macro_f1
+                        );
+                        if objective(&e) > best.0 {
+                            best = (objective(&e), add, veto);
+                        }
+                    }
+                }
+                m.thresholds.iter_mut().for_each(|x| *x = best.1);
+                m.veto.iter_mut().for_each(|x| *x = best.2);
+                m.metadata.insert("thresholds_chosen_on".into(), at);
+                eprintln!("forewarn: chose add at {:.2}, veto below {:.2}", best.1, best.2);
             }
         }
-        model.thresholds.iter_mut().for_each(|x| *x = best.1);
-        model.metadata.insert("threshold_chosen_on".into(), docs_path.display().to_string());
-        eprintln!("forewarn: chose threshold {:.2}", best.1);
     }
-    std::fs::write(&a.out, model.to_bytes()?).with_context(|| format!("writing {}", a.out.display()))?;
+    let bytes = match &model {
+        Trained::Linear(m) => m.to_bytes()?,
+        Trained::Embed(m) => m.to_bytes()?,
+    };
+    std::fs::write(&a.out, bytes).with_context(|| format!("writing {}", a.out.display()))?;
     eprintln!("forewarn: wrote {}", a.out.display());
     Ok(ExitCode::SUCCESS)
 }
@@ -312,9 +356,11 @@ fn open_buffered(p: &Path) -> anyhow::Result<io::BufReader<std::fs::File>> {
 }
 
 fn run_eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
-    let mut engines = vec![engine_named(&a.detector, a.model.as_deref())?];
-    if let Some(b) = &a.baseline {
-        engines.push(engine_named(b, a.model.as_deref())?);
+    let mut engines = vec![learn::engine(&a.detector)?];
+    for b in &a.baseline {
+        let d = &a.detector;
+        let files = learn::DetectorFiles { model: a.baseline_model.as_deref(), minilm: d.minilm.as_deref(), minilm_threshold: d.minilm_threshold };
+        engines.push(learn::engine_named(b, &files)?);
     }
     let mut out = BufWriter::new(io::stdout().lock());
     let mut json = serde_json::Map::new();
@@ -322,8 +368,18 @@ fn run_eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
         let gold = eval::read_gold(open_buffered(gold_path)?, &gold_path.display().to_string())?;
         let docs: Vec<Document> =
             forewarn::ingest::jsonl::works(open_buffered(docs_path)?, docs_path.display().to_string()).collect::<Result<_, _>>()?;
-        let evals: Vec<eval::Evaluation> =
-            engines.iter().map(|engine| eval::evaluate(engine.detector_name(), &gold, &predict_gold(engine, &docs))).collect();
+        let all: Vec<Vec<forewarn::Scores>> = engines.iter().map(|e| learn::scores(e, &docs)).collect();
+        let evals: Vec<eval::Evaluation> = engines.iter().zip(&all).map(|(e, s)| learn::evaluate_at(e, &docs, s, &gold, 0.0)).collect();
+        if a.sweep {
+            for step in 1..100 {
+                let t = step as f32 * 0.01;
+                let e = learn::evaluate_at(&engines[0], &docs, &all[0], &gold, t);
+                eprintln!(
+                    "sweep {}: min score {t:.2}: paragraph macro F1 {:.3} micro {:.3}, excerpt macro F1 {:.3} micro {:.3}",
+                    e.detector, e.paragraph.macro_f1, e.paragraph.micro_f1, e.excerpt.macro_f1, e.excerpt.micro_f1
+                );
+            }
+        }
         if a.json {
             json.insert("gold".into(), serde_json::to_value(&evals)?);
         } else {

@@ -85,6 +85,12 @@ impl Engine {
 
     /// The full report of a document.
     pub fn report(&self, doc: &Document, opts: ReportOptions) -> Report {
-        Report::new(doc, &self.findings(doc), self.detector.name(), Taxonomy::builtin(), opts)
+        self.report_scores(doc, &self.scores(doc), opts)
+    }
+
+    /// The report of a document from scores already computed (e.g. filtered by `eval --sweep`).
+    pub fn report_scores(&self, doc: &Document, scores: &Scores, opts: ReportOptions) -> Report {
+        let findings = aggregate::aggregate(doc, scores, self.policy);
+        Report::new(doc, &findings, self.detector.name(), Taxonomy::builtin(), opts)
     }
 }

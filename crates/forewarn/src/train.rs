@@ -12,6 +12,8 @@ use std::io::BufRead;
 use serde::Deserialize;
 
 use crate::detect::cue::CueDetector;
+use crate::detect::embed::EmbedModel;
+use crate::detect::static_embed::StaticEmbeddings;
 use crate::detect::features::hashed_ngrams;
 use crate::detect::linear::{cue_by_label, LinearModel};
 use crate::document::Document;
@@ -46,6 +48,38 @@ struct Example {
     labels: BTreeMap<String, String>,
     #[serde(default)]
     known: Option<Vec<String>>,
+    /// Weight of the example in the loss (default 1).
+    #[serde(default)]
+    weight: Option<f32>,
+    /// `false`: train the embedding part alone on this example (its labels came from the cue lexicon,
+    /// so the cue evidence would give the answer away).
+    #[serde(default)]
+    cue: Option<bool>,
+}
+
+impl Example {
+    fn parse(line: &str, lineno: usize, source: &str) -> Result<Example> {
+        serde_json::from_str(line).map_err(|e| Error::malformed(format!("{source}:{lineno}: {e}")))
+    }
+
+    /// Per label: Some(target) when the example is annotated for it.
+    fn targets(&self, lineno: usize, source: &str, tax: &Taxonomy) -> Result<Vec<Option<bool>>> {
+        let mut target = vec![None; tax.len()];
+        match &self.known {
+            None => target.iter_mut().for_each(|t| *t = Some(false)),
+            Some(known) => {
+                for k in known {
+                    let id = tax.find(k).ok_or_else(|| Error::invalid(format!("{source}:{lineno}: unknown label '{k}'")))?;
+                    target[id.index()] = Some(false);
+                }
+            }
+        }
+        for l in self.labels.keys() {
+            let id = tax.find(l).ok_or_else(|| Error::invalid(format!("{source}:{lineno}: unknown label '{l}'")))?;
+            target[id.index()] = Some(true);
+        }
+        Ok(target)
+    }
 }
 
 /// One parsed example: features, per-label cue evidence, targets.
@@ -58,22 +92,9 @@ struct Prepared {
 }
 
 fn prepare(line: &str, lineno: usize, source: &str, bits: u32, cue: &CueDetector, tax: &Taxonomy) -> Result<Option<Prepared>> {
-    let ex: Example = serde_json::from_str(line).map_err(|e| Error::malformed(format!("{source}:{lineno}: {e}")))?;
+    let ex = Example::parse(line, lineno, source)?;
     let n = tax.len();
-    let mut target = vec![None; n];
-    match &ex.known {
-        None => target.iter_mut().for_each(|t| *t = Some(false)),
-        Some(known) => {
-            for k in known {
-                let id = tax.find(k).ok_or_else(|| Error::invalid(format!("{source}:{lineno}: unknown label '{k}'")))?;
-                target[id.index()] = Some(false);
-            }
-        }
-    }
-    for l in ex.labels.keys() {
-        let id = tax.find(l).ok_or_else(|| Error::invalid(format!("{source}:{lineno}: unknown label '{l}'")))?;
-        target[id.index()] = Some(true);
-    }
+    let target = ex.targets(lineno, source, tax)?;
     let Ok(doc) = crate::ingest::read_work("example", ex.text.as_bytes(), crate::ingest::InputFormat::Text) else {
         return Ok(None);
     };
@@ -96,6 +117,25 @@ fn passage_cue(doc: &Document, cue: &CueDetector, n: usize) -> Vec<(f32, bool)> 
     out
 }
 
+/// Pass 0 over the data: per label, the weight of a positive example (negatives / positives, clamped
+/// to `[1, max]`) so rare labels are not drowned.
+fn positive_weights<R: BufRead>(open: &mut impl FnMut() -> Result<R>, source: &str, tax: &Taxonomy, max: f32) -> Result<Vec<f32>> {
+    let n = tax.len();
+    let (mut pos, mut neg) = (vec![0f64; n], vec![0f64; n]);
+    for_each_example(open, source, |lineno, ex| {
+        let w = f64::from(ex.weight.unwrap_or(1.0));
+        for (l, t) in ex.targets(lineno, source, tax)?.into_iter().enumerate() {
+            match t {
+                Some(true) => pos[l] += w,
+                Some(false) => neg[l] += w,
+                None => {}
+            }
+        }
+        Ok(())
+    })?;
+    Ok((0..n).map(|l| if pos[l] == 0.0 { 1.0 } else { ((neg[l] / pos[l]) as f32).clamp(1.0, max) }).collect())
+}
+
 /// Trains a model. `open` returns a fresh reader over the training JSONL for each pass; `progress` is
 /// told (epoch, examples seen, mean loss of the epoch so far).
 pub fn train<R: BufRead>(
@@ -108,26 +148,7 @@ pub fn train<R: BufRead>(
     let cue = CueDetector::builtin();
     let n = tax.len();
     let mut model = LinearModel::new(opts.bits, tax);
-    // Pass 0: count positives and negatives per label to balance the classes.
-    let (mut pos, mut neg) = (vec![0usize; n], vec![0usize; n]);
-    for (i, line) in open()?.lines().enumerate() {
-        let line = line.map_err(|e| Error::from(e).at(format!("{source}:{}", i + 1)))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let ex: Example = serde_json::from_str(&line).map_err(|e| Error::malformed(format!("{source}:{}: {e}", i + 1)))?;
-        for l in 0..n {
-            let id = &tax.labels()[l].id;
-            let known = ex.known.as_ref().is_none_or(|k| k.iter().any(|x| x == id)) || ex.labels.contains_key(id);
-            if ex.labels.contains_key(id) {
-                pos[l] += 1;
-            } else if known {
-                neg[l] += 1;
-            }
-        }
-    }
-    let pos_weight: Vec<f32> =
-        (0..n).map(|l| if pos[l] == 0 { 1.0 } else { (neg[l] as f32 / pos[l] as f32).clamp(1.0, opts.max_positive_weight) }).collect();
+    let pos_weight = positive_weights(&mut open, source, tax, opts.max_positive_weight)?;
     let dim = 1usize << opts.bits;
     for epoch in 0..opts.epochs {
         let lr = opts.learning_rate / (1.0 + epoch as f32);
@@ -171,6 +192,107 @@ pub fn train<R: BufRead>(
     Ok(model)
 }
 
+/// Settings of [`train_embed`].
+#[derive(Debug, Clone, Copy)]
+pub struct EmbedTrainOptions {
+    /// Passes over the data.
+    pub epochs: usize,
+    /// Initial learning rate (decays as 1/(1+epoch)).
+    pub learning_rate: f32,
+    /// L2 penalty.
+    pub l2: f32,
+    /// Largest weight given to a positive example to balance rare labels.
+    pub max_positive_weight: f32,
+}
+
+impl Default for EmbedTrainOptions {
+    fn default() -> EmbedTrainOptions {
+        EmbedTrainOptions { epochs: 10, learning_rate: 0.05, l2: 0.01, max_positive_weight: 8.0 }
+    }
+}
+
+/// Trains the heads of an embedding model ([`EmbedModel`]) over fixed static embeddings, streaming
+/// the JSONL: one pass for the per-dimension mean and spread, then one per epoch. Same input format
+/// and determinism as [`train`], plus per-example `weight` and `cue: false`, which marks labels that
+/// came from the cue lexicon (pseudo-labels): the lexicon's phrases are then blanked out of the text
+/// ([`CueDetector::mask`]) so the heads learn the company the keywords keep, not the keywords.
+pub fn train_embed<R: BufRead>(
+    embeddings: StaticEmbeddings,
+    mut open: impl FnMut() -> Result<R>,
+    source: &str,
+    opts: EmbedTrainOptions,
+    mut progress: impl FnMut(usize, usize, f64),
+) -> Result<EmbedModel> {
+    let tax = Taxonomy::builtin();
+    let cue = CueDetector::builtin();
+    let n = tax.len();
+    let mut model = EmbedModel::new(embeddings, tax);
+    let pos_weight = positive_weights(&mut open, source, tax, opts.max_positive_weight)?;
+    let (dims, width) = (model.embeddings.dims, model.width());
+    let mut ids = Vec::new();
+    let text_of = |ex: &Example| if ex.cue == Some(false) { cue.mask(&ex.text) } else { ex.text.clone() };
+    // Pass 1: mean and standard deviation of each embedding dimension.
+    let (mut sum, mut sq, mut count) = (vec![0f64; dims], vec![0f64; dims], 0f64);
+    for_each_example(&mut open, source, |_, ex| {
+        let x = model.embeddings.embed(&text_of(&ex), &mut ids);
+        for (d, v) in x.iter().enumerate() {
+            sum[d] += f64::from(*v);
+            sq[d] += f64::from(*v) * f64::from(*v);
+        }
+        count += 1.0;
+        Ok(())
+    })?;
+    let count = count.max(1.0);
+    model.center = sum.iter().map(|s| (s / count) as f32).collect();
+    model.spread = sq.iter().zip(&sum).map(|(q, s)| ((q / count - (s / count).powi(2)).max(1e-8).sqrt()) as f32).collect();
+    for epoch in 0..opts.epochs {
+        let lr = opts.learning_rate / (1.0 + epoch as f32);
+        let (mut seen, mut loss_sum, mut loss_n) = (0usize, 0f64, 0usize);
+        for_each_example(&mut open, source, |lineno, ex| {
+            let target = ex.targets(lineno, source, tax)?;
+            let x = model.features(&text_of(&ex), &mut ids);
+            let ew = ex.weight.unwrap_or(1.0);
+            for l in 0..n {
+                let Some(y) = target[l] else { continue };
+                let p = model.prob(l, &x);
+                let w = ew * if y { pos_weight[l] } else { 1.0 };
+                let g = (p - f32::from(u8::from(y))) * w;
+                loss_sum += f64::from(-w * if y { p.max(1e-7).ln() } else { (1.0 - p).max(1e-7).ln() });
+                loss_n += 1;
+                let row = &mut model.heads[l * width..(l + 1) * width];
+                for (wj, xj) in row[..dims].iter_mut().zip(&x) {
+                    *wj -= lr * (g * xj + opts.l2 * *wj);
+                }
+                row[dims] -= lr * g;
+            }
+            seen += 1;
+            if seen % 1000 == 0 {
+                progress(epoch + 1, seen, loss_sum / loss_n.max(1) as f64);
+            }
+            Ok(())
+        })?;
+        progress(epoch + 1, seen, loss_sum / loss_n.max(1) as f64);
+    }
+    model.metadata.insert("trained_on".into(), source.to_string());
+    model.metadata.insert(
+        "settings".into(),
+        format!("epochs={} learning_rate={} l2={} max_positive_weight={}", opts.epochs, opts.learning_rate, opts.l2, opts.max_positive_weight),
+    );
+    Ok(model)
+}
+
+/// Calls `f(line number, example)` for every non-blank line of a fresh reader.
+fn for_each_example<R: BufRead>(open: &mut impl FnMut() -> Result<R>, source: &str, mut f: impl FnMut(usize, Example) -> Result<()>) -> Result<()> {
+    for (i, line) in open()?.lines().enumerate() {
+        let line = line.map_err(|e| Error::from(e).at(format!("{source}:{}", i + 1)))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        f(i + 1, Example::parse(&line, i + 1, source)?)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,5 +325,30 @@ mod tests {
         let back = LinearModel::from_bytes(&bytes).unwrap();
         assert_eq!(back.weights, m1.weights);
         assert!(LinearModel::from_bytes(b"garbage").is_err());
+    }
+
+    #[test]
+    fn embed_heads_learn_and_are_deterministic() {
+        use crate::detect::wordpiece::WordPiece;
+        let wp = WordPiece::from_vocab("[PAD]\n[UNK]\n[CLS]\n[SEP]\nferryman\nwept\ngardener\nroses\nthe\n").unwrap();
+        let rows = vec![vec![0.0, 0.0, 0.0]; 4].into_iter().chain([vec![1.0, 0.2, 0.0], vec![0.8, 0.0, 0.3], vec![0.0, 1.0, 0.1], vec![0.1, 0.9, 0.0], vec![0.3, 0.3, 0.3]]).collect::<Vec<_>>();
+        let emb = StaticEmbeddings::from_rows(wp, &rows, vec![1.0; 9]);
+        let mut d = String::new();
+        for _ in 0..30 {
+            d.push_str("{\"text\": \"The ferryman wept.\", \"labels\": {\"death\": \"mention\"}}\n");
+            d.push_str("{\"text\": \"The gardener roses.\", \"labels\": {}}\n");
+            d.push_str("{\"text\": \"He died, the gardener.\", \"labels\": {}, \"cue\": false, \"weight\": 0.5}\n");
+        }
+        let opts = EmbedTrainOptions { epochs: 5, ..EmbedTrainOptions::default() };
+        let m1 = train_embed(emb.clone(), || Ok(d.as_bytes()), "mem", opts, |_, _, _| {}).unwrap();
+        let m2 = train_embed(emb, || Ok(d.as_bytes()), "mem", opts, |_, _, _| {}).unwrap();
+        assert_eq!(m1.heads, m2.heads);
+        let death = Taxonomy::builtin().find("death").unwrap().index();
+        let mut ids = Vec::new();
+        let yes = m1.prob(death, &m1.features("the ferryman wept", &mut ids));
+        let no = m1.prob(death, &m1.features("the gardener roses", &mut ids));
+        assert!(yes > 0.5 && no < 0.5, "{yes} {no}");
+        let bad = train_embed(m1.embeddings.clone(), || Ok("{\"text\": 3}\n".as_bytes()), "mem", opts, |_, _, _| {});
+        assert!(bad.unwrap_err().to_string().contains("mem:1"));
     }
 }

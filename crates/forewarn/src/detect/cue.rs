@@ -336,6 +336,24 @@ pub struct CueEvidence {
 }
 
 impl CueDetector {
+    /// `text` with every lexicon phrase (of any label, whole words) blanked out: what a paragraph says
+    /// besides its keywords. Training on masked text teaches a model the company the keywords keep, so
+    /// it can find the scenes that carry no keyword.
+    pub fn mask(&self, text: &str) -> String {
+        let mut out = text.as_bytes().to_vec();
+        for m in self.automaton.find_overlapping_iter(text) {
+            let (s, e) = (m.start(), m.end());
+            let whole = !text[..s].chars().next_back().is_some_and(char::is_alphanumeric)
+                && !text[e..].chars().next().is_some_and(char::is_alphanumeric);
+            let cue = self.payloads[m.pattern().as_usize()].iter().any(|p| matches!(p, Payload::Cue { .. }));
+            if whole && cue {
+                out[s..e].iter_mut().for_each(|b| *b = b' ');
+            }
+        }
+        // Only whole matches at char boundaries were blanked, so the bytes stay UTF-8.
+        String::from_utf8(out).unwrap_or_default()
+    }
+
     fn raw(&self, doc: &Document) -> Vec<Vec<Raw>> {
         let mut raw = Vec::with_capacity(doc.paragraphs.len());
         let mut buf = Vec::new();
@@ -474,6 +492,17 @@ impl Detector for CueDetector {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn mask_blanks_cue_phrases_and_keeps_the_rest() {
+        let cue = CueDetector::builtin();
+        let text = "She took her own life in the river, and the village mourned her.";
+        let masked = cue.mask(text);
+        assert_eq!(masked.len(), text.len());
+        assert!(!masked.contains("took her own life"), "{masked}");
+        assert!(masked.starts_with("She ") && masked.contains(" the village "), "{masked}");
+        assert_eq!(cue.mask("Tea in the garden."), "Tea in the garden.");
+    }
+
     use super::*;
     use crate::ingest::read_text;
 

@@ -2,9 +2,14 @@
 //! [`Detector`], so the transparent cue detector and learned models plug in side by side.
 
 pub mod cue;
+pub mod embed;
 pub mod features;
 pub mod inflect;
 pub mod linear;
+#[cfg(feature = "minilm")]
+pub mod minilm;
+pub mod static_embed;
+pub mod wordpiece;
 
 use serde::Serialize;
 
