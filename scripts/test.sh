@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 
 cargo build --release --workspace
 cargo test --release --workspace
+# The MiniLM code (candle; the zero-shot baseline and `forewarn distill`) is off by default: compile it
+# so it cannot rot. Running it needs the weights (scripts/fetch-minilm.sh), so no test here does.
+cargo check --release -q -p forewarn -p forewarn-cli --features forewarn/minilm,forewarn-cli/minilm --all-targets
 
 # Python: build the wheel with maturin, install it in a virtual environment, run pytest from it
 # (including the PySpark local-mode test; Java 17 is on the machine).

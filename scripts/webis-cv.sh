@@ -4,7 +4,8 @@
 # the heads are trained, and the held-out fold is scored with the paper's out-of-distribution protocol
 # (20 positives + 20 negatives per warning, seeds 43-47) beside the cue detector. Prints the mean over
 # folds for each add-threshold in ADD (the thresholds are not chosen on Webis). Needs
-# scripts/build-model.sh to have run (static embeddings, fiction pseudo-labels).
+# scripts/build-model.sh to have run (static embeddings, fiction pseudo-labels). PSEUDO=0 trains on
+# the labelled sources alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 K="${K:-3}"
@@ -16,7 +17,9 @@ for f in $(seq 0 $((K - 1))); do
   cp target/train/fiction-docs.jsonl "$dir/fiction-docs.jsonl"
   python3 scripts/build-training-data.py "$dir" --merge target/train/fiction-pseudo.jsonl 2>/dev/null
   for add in $ADD; do
-    $FW train --kind embed --embeddings target/models/static-v1.fwm --data "$dir/train.jsonl" --add-at "$add" -o "$dir/embed-$add.fwm" 2>/dev/null
+    data="$dir/train.jsonl"
+    [ "${PSEUDO:-1}" = 0 ] && data="$dir/labelled.jsonl"
+    $FW train --kind embed --embeddings target/models/static-v1.fwm --data "$data" --add-at "$add" -o "$dir/embed-$add.fwm" 2>/dev/null
     $FW eval --webis "$dir/webis-heldout.jsonl" --detector embed --model "$dir/embed-$add.fwm" --baseline cue --json > "$dir/eval-$add.json"
   done
 done

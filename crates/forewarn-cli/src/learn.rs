@@ -51,7 +51,8 @@ fn minilm_engine(files: &DetectorFiles) -> anyhow::Result<Engine> {
 }
 
 #[cfg(not(feature = "minilm"))]
-fn minilm_engine(_: &DetectorFiles) -> anyhow::Result<Engine> {
+fn minilm_engine(files: &DetectorFiles) -> anyhow::Result<Engine> {
+    let _ = (files.minilm, files.minilm_threshold);
     bail!("this forewarn was built without MiniLM; rebuild with `cargo build --release --features minilm`")
 }
 

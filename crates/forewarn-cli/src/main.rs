@@ -260,12 +260,12 @@ fn run_train(a: TrainArgs) -> anyhow::Result<ExitCode> {
     let bar = if io::stderr().is_terminal() { indicatif::ProgressBar::new_spinner() } else { indicatif::ProgressBar::hidden() };
     let started = std::time::Instant::now();
     let epochs = a.epochs.max(1);
-    let open = || Ok(open_buffered(&a.data).map_err(|e| Error::new(forewarn::ErrorKind::Io, e.to_string()))?);
+    let open = || open_buffered(&a.data).map_err(|e| Error::new(forewarn::ErrorKind::Io, e.to_string()));
     let progress = |epoch, seen, loss| bar.set_message(format!("epoch {epoch}/{epochs}: {seen} examples, loss {loss:.4}"));
-    // The trained model, a way to build a detector from it at a given threshold, and its bytes.
+    // The trained model, of either kind.
     enum Trained {
         Linear(forewarn::detect::linear::LinearModel),
-        Embed(EmbedModel),
+        Embed(Box<EmbedModel>),
     }
     let mut model = match a.kind.as_str() {
         "linear" => {
@@ -283,7 +283,7 @@ fn run_train(a: TrainArgs) -> anyhow::Result<ExitCode> {
             m.metadata.extend(base.metadata.into_iter().filter(|(k, _)| k == "teacher" || k == "token_weights"));
             m.thresholds.iter_mut().for_each(|x| *x = a.add_at.unwrap_or(f32::INFINITY));
             m.veto.iter_mut().for_each(|x| *x = a.veto_below.unwrap_or(0.0));
-            Trained::Embed(m)
+            Trained::Embed(Box::new(m))
         }
         other => bail!("unknown --kind '{other}' (linear or embed)"),
     };
@@ -321,7 +321,7 @@ fn run_train(a: TrainArgs) -> anyhow::Result<ExitCode> {
                 let mut best = (f64::MIN, f32::INFINITY, 0.0f32);
                 for add in [f32::INFINITY, 0.99, 0.98, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5] {
                     for veto in [0.0f32, 0.01, 0.02, 0.05, 0.1, 0.2] {
-                        let mut trial = m.clone();
+                        let mut trial = (**m).clone();
                         trial.thresholds.iter_mut().for_each(|x| *x = add);
                         trial.veto.iter_mut().for_each(|x| *x = veto);
                         let engine = Engine::new(std::sync::Arc::new(EmbedDetector::new(trial)));

@@ -61,7 +61,7 @@ impl MiniLm {
             let mut mask = Vec::with_capacity(chunk.len() * width);
             for &i in chunk {
                 let s = &seqs[i];
-                ids.extend(s.iter().copied().chain(std::iter::repeat(0).take(width - s.len())));
+                ids.extend(s.iter().copied().chain(std::iter::repeat_n(0, width - s.len())));
                 mask.extend((0..width).map(|k| u32::from(k < s.len())));
             }
             let shape = (chunk.len(), width);
@@ -86,41 +86,6 @@ impl MiniLm {
     pub fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
         let seqs: Vec<Vec<u32>> = texts.iter().map(|t| self.tokenizer.encode_for_model(t, MAX_TOKENS)).collect();
         self.embed_ids(&seqs)
-    }
-
-    /// Contextual distillation: runs the encoder over `texts` and adds each token's output vector (in
-    /// context) to `sums[token]`, counting occurrences in `counts`. Averaged, these are static vectors
-    /// whose mean over a paragraph approximates the encoder's mean-pooled embedding of it far better
-    /// than vectors of tokens seen alone.
-    pub fn accumulate_in_context(&self, texts: &[&str], sums: &mut [Vec<f32>], counts: &mut [u32]) -> Result<()> {
-        let seqs: Vec<Vec<u32>> = texts.iter().map(|t| self.tokenizer.encode_for_model(t, MAX_TOKENS)).collect();
-        let mut order: Vec<usize> = (0..seqs.len()).collect();
-        order.sort_by_key(|&i| seqs[i].len());
-        for chunk in order.chunks(BATCH) {
-            let width = chunk.iter().map(|&i| seqs[i].len()).max().unwrap_or(1);
-            let mut ids = Vec::with_capacity(chunk.len() * width);
-            let mut mask = Vec::with_capacity(chunk.len() * width);
-            for &i in chunk {
-                let s = &seqs[i];
-                ids.extend(s.iter().copied().chain(std::iter::repeat(0).take(width - s.len())));
-                mask.extend((0..width).map(|k| u32::from(k < s.len())));
-            }
-            let shape = (chunk.len(), width);
-            let ids_t = Tensor::from_vec(ids, shape, &self.device).map_err(model_err)?;
-            let mask = Tensor::from_vec(mask, shape, &self.device).map_err(model_err)?;
-            let types = ids_t.zeros_like().map_err(model_err)?;
-            let hidden: Vec<Vec<Vec<f32>>> = self.model.forward(&ids_t, &types, Some(&mask)).and_then(|h| h.to_vec3()).map_err(model_err)?;
-            for (&i, rows) in chunk.iter().zip(hidden) {
-                let s = &seqs[i];
-                // Skip [CLS] and [SEP]: the static mean covers the text's own tokens.
-                for (k, row) in rows.iter().enumerate().take(s.len().saturating_sub(1)).skip(1) {
-                    let t = s[k] as usize;
-                    sums[t].iter_mut().zip(row).for_each(|(a, b)| *a += b);
-                    counts[t] += 1;
-                }
-            }
-        }
-        Ok(())
     }
 
     /// The output embedding of every vocabulary token on its own (`[CLS] token [SEP]`, mean-pooled,
