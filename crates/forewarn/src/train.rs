@@ -91,16 +91,14 @@ struct Prepared {
     target: Vec<Option<bool>>,
 }
 
-fn prepare(line: &str, lineno: usize, source: &str, bits: u32, cue: &CueDetector, tax: &Taxonomy) -> Result<Option<Prepared>> {
-    let ex = Example::parse(line, lineno, source)?;
-    let n = tax.len();
+fn prepare(ex: &Example, lineno: usize, source: &str, bits: u32, cue: &CueDetector, tax: &Taxonomy) -> Result<Option<Prepared>> {
     let target = ex.targets(lineno, source, tax)?;
     let Ok(doc) = crate::ingest::read_work("example", ex.text.as_bytes(), crate::ingest::InputFormat::Text) else {
         return Ok(None);
     };
     let mut feats = Vec::new();
     let val = hashed_ngrams(&doc.text, bits, &mut feats);
-    Ok(Some(Prepared { feats, val, cue: passage_cue(&doc, cue, n), target }))
+    Ok(Some(Prepared { feats, val, cue: passage_cue(&doc, cue, tax.len()), target }))
 }
 
 /// The strongest cue evidence per label over a passage's paragraphs.
@@ -152,21 +150,13 @@ pub fn train<R: BufRead>(
     let dim = 1usize << opts.bits;
     for epoch in 0..opts.epochs {
         let lr = opts.learning_rate / (1.0 + epoch as f32);
-        let (mut seen, mut loss_sum, mut loss_n) = (0usize, 0f64, 0usize);
-        for (i, line) in open()?.lines().enumerate() {
-            let line = line.map_err(|e| Error::from(e).at(format!("{source}:{}", i + 1)))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let Some(ex) = prepare(&line, i + 1, source, opts.bits, &cue, tax)? else { continue };
+        let mut loss = EpochLoss::default();
+        for_each_example(&mut open, source, |lineno, ex| {
+            let Some(ex) = prepare(&ex, lineno, source, opts.bits, &cue, tax)? else { return Ok(()) };
             for l in 0..n {
                 let Some(y) = ex.target[l] else { continue };
                 let (cs, strong) = ex.cue[l];
-                let p = model.prob(l, &ex.feats, ex.val, cs, strong);
-                let w = if y { pos_weight[l] } else { 1.0 };
-                let g = (p - f32::from(u8::from(y))) * w;
-                loss_sum += f64::from(-w * if y { p.max(1e-7).ln() } else { (1.0 - p).max(1e-7).ln() });
-                loss_n += 1;
+                let g = loss.gradient(model.prob(l, &ex.feats, ex.val, cs, strong), y, if y { pos_weight[l] } else { 1.0 });
                 let row = &mut model.weights[l * dim..(l + 1) * dim];
                 for &f in &ex.feats {
                     let wf = &mut row[f as usize];
@@ -177,12 +167,10 @@ pub fn train<R: BufRead>(
                 c[1] -= lr * g * f32::from(u8::from(strong));
                 c[2] -= lr * g;
             }
-            seen += 1;
-            if seen % 1000 == 0 {
-                progress(epoch + 1, seen, loss_sum / loss_n.max(1) as f64);
-            }
-        }
-        progress(epoch + 1, seen, loss_sum / loss_n.max(1) as f64);
+            loss.example_done(epoch + 1, &mut progress);
+            Ok(())
+        })?;
+        progress(epoch + 1, loss.seen, loss.mean());
     }
     model.metadata.insert("trained_on".into(), source.to_string());
     model.metadata.insert(
@@ -247,31 +235,24 @@ pub fn train_embed<R: BufRead>(
     model.spread = sq.iter().zip(&sum).map(|(q, s)| ((q / count - (s / count).powi(2)).max(1e-8).sqrt()) as f32).collect();
     for epoch in 0..opts.epochs {
         let lr = opts.learning_rate / (1.0 + epoch as f32);
-        let (mut seen, mut loss_sum, mut loss_n) = (0usize, 0f64, 0usize);
+        let mut loss = EpochLoss::default();
         for_each_example(&mut open, source, |lineno, ex| {
             let target = ex.targets(lineno, source, tax)?;
             let x = model.features(&text_of(&ex), &mut ids);
             let ew = ex.weight.unwrap_or(1.0);
             for l in 0..n {
                 let Some(y) = target[l] else { continue };
-                let p = model.prob(l, &x);
-                let w = ew * if y { pos_weight[l] } else { 1.0 };
-                let g = (p - f32::from(u8::from(y))) * w;
-                loss_sum += f64::from(-w * if y { p.max(1e-7).ln() } else { (1.0 - p).max(1e-7).ln() });
-                loss_n += 1;
+                let g = loss.gradient(model.prob(l, &x), y, ew * if y { pos_weight[l] } else { 1.0 });
                 let row = &mut model.heads[l * width..(l + 1) * width];
                 for (wj, xj) in row[..dims].iter_mut().zip(&x) {
                     *wj -= lr * (g * xj + opts.l2 * *wj);
                 }
                 row[dims] -= lr * g;
             }
-            seen += 1;
-            if seen % 1000 == 0 {
-                progress(epoch + 1, seen, loss_sum / loss_n.max(1) as f64);
-            }
+            loss.example_done(epoch + 1, &mut progress);
             Ok(())
         })?;
-        progress(epoch + 1, seen, loss_sum / loss_n.max(1) as f64);
+        progress(epoch + 1, loss.seen, loss.mean());
     }
     model.metadata.insert("trained_on".into(), source.to_string());
     model.metadata.insert(
@@ -279,6 +260,36 @@ pub fn train_embed<R: BufRead>(
         format!("epochs={} learning_rate={} l2={} max_positive_weight={}", opts.epochs, opts.learning_rate, opts.l2, opts.max_positive_weight),
     );
     Ok(model)
+}
+
+/// Loss bookkeeping of one epoch.
+#[derive(Default)]
+struct EpochLoss {
+    seen: usize,
+    sum: f64,
+    pairs: usize,
+}
+
+impl EpochLoss {
+    /// The gradient of the weighted log-loss of one (example, label) pair at probability `p`; adds the
+    /// pair's loss to the epoch's.
+    fn gradient(&mut self, p: f32, y: bool, weight: f32) -> f32 {
+        self.sum += f64::from(-weight * if y { p.max(1e-7).ln() } else { (1.0 - p).max(1e-7).ln() });
+        self.pairs += 1;
+        (p - f32::from(u8::from(y))) * weight
+    }
+
+    fn mean(&self) -> f64 {
+        self.sum / self.pairs.max(1) as f64
+    }
+
+    /// Counts an example; reports progress every 1,000.
+    fn example_done(&mut self, epoch: usize, progress: &mut impl FnMut(usize, usize, f64)) {
+        self.seen += 1;
+        if self.seen % 1000 == 0 {
+            progress(epoch, self.seen, self.mean());
+        }
+    }
 }
 
 /// Calls `f(line number, example)` for every non-blank line of a fresh reader.

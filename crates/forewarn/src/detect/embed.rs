@@ -175,15 +175,12 @@ pub struct EmbedDetector {
 impl EmbedDetector {
     /// Wraps a model; its labels are matched to the built-in taxonomy by name.
     pub fn new(model: EmbedModel) -> EmbedDetector {
-        let tax = Taxonomy::builtin();
-        let heads = model.labels.iter().map(|l| tax.find(l)).collect();
-        EmbedDetector { model, heads, cue: CueDetector::builtin() }
+        EmbedDetector { heads: super::heads_of(&model.labels), model, cue: CueDetector::builtin() }
     }
 
     /// Reads a model file.
     pub fn from_file(path: &std::path::Path) -> Result<EmbedDetector> {
-        let bytes = std::fs::read(path).map_err(|e| Error::from(e).at(path.display()))?;
-        Ok(EmbedDetector::new(EmbedModel::from_bytes(&bytes).map_err(|e| e.at(path.display()))?))
+        super::read_model(path, EmbedModel::from_bytes).map(EmbedDetector::new)
     }
 
     /// The model.

@@ -124,15 +124,12 @@ pub struct LinearDetector {
 impl LinearDetector {
     /// Wraps a model; its labels are matched to the built-in taxonomy by name.
     pub fn new(model: LinearModel) -> LinearDetector {
-        let tax = Taxonomy::builtin();
-        let heads = model.labels.iter().map(|l| tax.find(l)).collect();
-        LinearDetector { model, heads, cue: CueDetector::builtin() }
+        LinearDetector { heads: super::heads_of(&model.labels), model, cue: CueDetector::builtin() }
     }
 
     /// Reads a model file.
     pub fn from_file(path: &std::path::Path) -> Result<LinearDetector> {
-        let bytes = std::fs::read(path).map_err(|e| Error::from(e).at(path.display()))?;
-        Ok(LinearDetector::new(LinearModel::from_bytes(&bytes).map_err(|e| e.at(path.display()))?))
+        super::read_model(path, LinearModel::from_bytes).map(LinearDetector::new)
     }
 
     /// The model.
