@@ -101,12 +101,10 @@ pub fn distill(minilm: &Path, corpus: &[std::path::PathBuf], out: &Path) -> anyh
     }
     eprintln!("forewarn: counted {} tokens in {} files ({:.1} MB)", counts.iter().sum::<u64>(), corpus.len(), bytes as f64 / 1e6);
     let started = std::time::Instant::now();
-    let rows = encoder.distill(|done, n| {
-        if done % 4096 < 256 || done == n {
-            eprintln!("forewarn: distilled {done}/{n} tokens");
-        }
-    })?;
-    eprintln!("forewarn: distilled in {:.1}s", started.elapsed().as_secs_f64());
+    let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) { indicatif::ProgressBar::new(tok.len() as u64) } else { indicatif::ProgressBar::hidden() };
+    let rows = encoder.distill(|done, _| bar.set_position(done as u64))?;
+    bar.finish_and_clear();
+    eprintln!("forewarn: distilled {} tokens in {:.1}s", rows.len(), started.elapsed().as_secs_f64());
     let weights = StaticEmbeddings::sif_weights(&counts, 1e-3);
     let emb = StaticEmbeddings::from_rows(tok.clone(), &rows, weights);
     let mut model = EmbedModel::new(emb, forewarn::Taxonomy::builtin());
