@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the issue-3 analysis in BENCHMARKS.md: per-label heads on static and on full MiniLM
-# embeddings, scored on the dev set alone and combined with the cue detector. Needs
+# embeddings, scored on the dev set alone and combined with the cue detector, and a learned severity
+# classifier against the cue detector's severity rules. Needs
 # scripts/build-model.sh first; installs numpy and scikit-learn into target/analysis-env. ~6 min,
 # most of it MiniLM embedding the passages.
 set -euo pipefail
@@ -22,12 +23,18 @@ dump([p for l in open(f"{shared}/eval/dev/docs.jsonl") for p in json.loads(l)["p
 fiction = [p for l in open("target/train/fiction-docs.jsonl") for p in json.loads(l)["paragraphs"]]
 random.Random(1).shuffle(fiction)
 dump(fiction[:3000], "fiction")
+synthetic = [json.loads(l)["text"] for l in open(f"{shared}/data/synthetic/passages.jsonl")]
+dump(synthetic, "synthetic")
+with open(f"{w}/synthetic-docs.jsonl", "w") as f:
+    for i, t in enumerate(synthetic): f.write(json.dumps({"id": f"s{i}", "paragraphs": [" ".join(t.split())]}) + "\n")
 PY
 ./target/release/forewarn scan --no-progress --format gold "$SHARED/eval/dev/docs.jsonl" > "$W/cue-dev.jsonl" 2>/dev/null
-for set in train dev fiction; do
+./target/release/forewarn scan --no-progress --format gold "$W/synthetic-docs.jsonl" > "$W/cue-synthetic.jsonl" 2>/dev/null
+for set in train dev fiction synthetic; do
   ./target/release/examples/embed_texts static target/models/static-v1.fwm "$W/$set.txt" "$W/${set}_static.f32"
   ./target/release/examples/embed_texts minilm target/minilm "$W/$set.txt" "$W/${set}_minilm.f32"
 done
 for kind in static minilm; do
   target/analysis-env/bin/python scripts/analysis/heads_on_dev.py "$W" "$SHARED" "$kind"
+  target/analysis-env/bin/python scripts/analysis/severity_on_dev.py "$W" "$SHARED" "$kind"
 done
