@@ -1,5 +1,5 @@
-//! Building detectors by name for `eval`, distilling static embeddings (`forewarn distill`), and the
-//! threshold sweep used to choose a detector's threshold on gold data.
+//! Building detectors by name for `scan` and `eval`, distilling static embeddings (`forewarn distill`),
+//! and scoring precomputed detector output at a score threshold (`eval --sweep`, `train --calibrate`).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -30,13 +30,13 @@ pub fn engine_named(name: &str, files: &DetectorFiles) -> anyhow::Result<Engine>
         "default" => Ok(Engine::default()),
         "cue" | "cue-v1" => Ok(Engine::new(Arc::new(forewarn::detect::cue::CueDetector::builtin()))),
         "linear" | "linear-v1" => {
-            let path = files.model.context("the linear detector needs a model file")?;
+            let path = files.model.context("the linear detector needs a model file (--model FILE)")?;
             Ok(Engine::new(Arc::new(LinearDetector::from_file(path)?)))
         }
-        "embed" | "embed-v1" => match files.model {
-            Some(path) => Ok(Engine::new(Arc::new(EmbedDetector::from_file(path)?))),
-            None => bail!("the embed detector needs a model file"),
-        },
+        "embed" | "embed-v1" => {
+            let path = files.model.context("the embed detector needs a model file (--model FILE)")?;
+            Ok(Engine::new(Arc::new(EmbedDetector::from_file(path)?)))
+        }
         "minilm" | "minilm-zero-shot" => minilm_engine(files),
         other => bail!("unknown detector '{other}' (available: default, cue, linear, embed, minilm)"),
     }
