@@ -59,7 +59,9 @@ pub struct TrainArgs {
     /// L2 penalty [embed: 0.01].
     #[arg(long)]
     pub l2: Option<f32>,
-    /// Training JSONL: {"text", "labels": {label: severity}, "known": [labels] | null} per line (streamed).
+    /// Training JSONL (streamed): {"text", "labels": {label: severity}, "known": [labels] | null,
+    /// "weight": w, "cue": false for labels that came from the cue lexicon} per line. A work with
+    /// work-level labels only is one line with the whole work as "text" and a weight below 1.
     #[arg(long)]
     pub data: PathBuf,
     /// Where to write the model (safetensors).
@@ -107,6 +109,8 @@ pub struct ServeArgs {
     /// No access log.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    #[command(flatten)]
+    pub detector: DetectorArgs,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -202,6 +206,8 @@ pub struct CheckArgs {
     /// Print nothing; only the exit code answers.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    #[command(flatten)]
+    pub detector: DetectorArgs,
 }
 
 /// Which detector to run.

@@ -188,7 +188,7 @@ fn check(a: CheckArgs) -> anyhow::Result<ExitCode> {
     if profile.is_empty() {
         bail!("nothing to check: give --avoid LABELS or --profile FILE (see `forewarn labels`)");
     }
-    let engine = Engine::default();
+    let engine = learn::engine(&a.detector)?;
     let opts = ReportOptions { spoiler_free: !a.show_quotes, include_text: false };
     let mut out = BufWriter::new(io::stdout().lock());
     let mut not_clear = 0usize;
@@ -487,6 +487,6 @@ fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
         access_log: !a.quiet,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(forewarn_server::serve(Engine::default(), config)).with_context(|| format!("serving on {}", a.addr))?;
+    runtime.block_on(forewarn_server::serve(learn::engine(&a.detector)?, config)).with_context(|| format!("serving on {}", a.addr))?;
     Ok(ExitCode::SUCCESS)
 }
