@@ -8,7 +8,8 @@
 #   training data                     scripts/build-training-data.py + cue pseudo-labels (~10 s)
 #   train + choose thresholds on dev  forewarn train --kind embed --calibrate-*   (~1 min)
 #   eval: embed vs cue vs MiniLM      forewarn eval   (~2 min, MiniLM is the slow one)
-# Output: target/models/embed-v1.fwm (12 MB). Set EVAL=0 to skip the eval.
+# Output: target/models/embed-v1.fwm (12 MB). Set EVAL=0 to skip the eval. TRAIN_DOCS and TRAIN_GOLD
+# add paragraph-labelled fiction in the dev set's format to the training data (never the dev set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED="${FOREWARN_SHARED:-../shared}"
@@ -18,7 +19,9 @@ FW=./target/release/forewarn
 scripts/fetch-minilm.sh target/minilm
 cargo build --release -q -p forewarn-cli --features minilm
 mkdir -p target/models target/train
-python3 scripts/build-training-data.py target/train
+extra=()
+[ -n "${TRAIN_DOCS:-}" ] && extra=(--gold-docs "$TRAIN_DOCS" --gold-labels "${TRAIN_GOLD:?TRAIN_GOLD goes with TRAIN_DOCS}")
+python3 scripts/build-training-data.py target/train "${extra[@]}"
 # shellcheck disable=SC2046
 $FW distill --minilm target/minilm --corpus $(cat target/train/corpus.txt) -o target/models/static-v1.fwm
 $FW scan --no-progress --format gold target/train/fiction-docs.jsonl -o target/train/fiction-pseudo.jsonl 2>/dev/null

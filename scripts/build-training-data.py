@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Builds the training files of the learned detectors from ../shared/data (never from the dev set).
 
-    build-training-data.py OUT_DIR [--folds K --fold I]   labelled.jsonl, fiction-docs.jsonl, corpus.txt
+    build-training-data.py OUT_DIR [--folds K --fold I] [--gold-docs D --gold-labels G]
+                                                          labelled.jsonl, fiction-docs.jsonl, corpus.txt
     build-training-data.py OUT_DIR --merge PSEUDO.jsonl   train.jsonl = labelled + pseudo-labelled fiction
 
 labelled.jsonl, one JSON object per line: {"text", "labels": {label: severity}, "known": [labels] or
@@ -11,7 +12,10 @@ null, "source"}. "known" lists the labels the source annotates (null: all of the
 - webis-passage/set0.jsonl: one warning per passage, positive when >= 2 of 3 votes; with --folds K
   --fold I the I-th of K folds is left out and written to webis-heldout.jsonl for cross-validation;
 - construct-tracker Reddit posts: a subreddit stands for one label (r/suicidewatch -> suicide, ...),
-  control subreddits are negatives for the mental-health labels.
+  control subreddits are negatives for the mental-health labels;
+- with --gold-docs/--gold-labels: paragraph-labelled fiction in the dev set's format (docs.jsonl and
+  gold.jsonl), one example per paragraph, every label annotated. For new labelled fiction only: the
+  script refuses the dev set itself (an excerpt id found in ../shared/eval/dev).
 
 fiction-docs.jsonl: paragraphs of the public-domain novels in gutenberg/, in the dev-set document format,
 leaving out every book the dev set draws an excerpt from (matched by file name), so no dev text is
@@ -44,7 +48,24 @@ PSEUDO_WEIGHT = 0.3
 DOC_PARAGRAPHS = 60
 
 
-def labelled(folds, fold, heldout):
+def gold_paragraphs(docs_path, gold_path):
+    dev = {json.loads(l)["id"] for l in open(SHARED / "eval/dev/docs.jsonl", encoding="utf-8")}
+    gold = {}
+    for line in open(gold_path, encoding="utf-8"):
+        d = json.loads(line)
+        gold[d["id"]] = d["paragraphs"]
+    for line in open(docs_path, encoding="utf-8"):
+        d = json.loads(line)
+        if d["id"] in dev:
+            sys.exit(f"build-training-data.py: {docs_path} holds dev-set excerpt '{d['id']}'; the dev set is never trained on")
+        labels = gold.get(d["id"], {})
+        for i, text in enumerate(d["paragraphs"]):
+            yield {"text": text, "labels": labels.get(str(i), {}), "known": None, "source": "gold"}
+
+
+def labelled(folds, fold, heldout, gold_docs=None, gold_labels=None):
+    if gold_docs:
+        yield from gold_paragraphs(gold_docs, gold_labels)
     for line in open(SHARED / "data/synthetic/passages.jsonl", encoding="utf-8"):
         d = json.loads(line)
         yield {"text": d["text"], "labels": d.get("labels") or {}, "known": None, "source": "synthetic"}
@@ -88,10 +109,10 @@ def paragraphs(path):
             yield p
 
 
-def build(out, folds, fold):
+def build(out, folds, fold, gold_docs, gold_labels):
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "webis-heldout.jsonl", "w", encoding="utf-8") as heldout:
-        data = [r for r in labelled(folds, fold, heldout) if r["text"] and r["text"].strip()]
+        data = [r for r in labelled(folds, fold, heldout, gold_docs, gold_labels) if r["text"] and r["text"].strip()]
     random.Random(20261125).shuffle(data)
     with open(out / "labelled.jsonl", "w", encoding="utf-8") as f:
         for r in data:
@@ -133,11 +154,15 @@ def main():
     ap.add_argument("--folds", type=int, default=0)
     ap.add_argument("--fold", type=int, default=0)
     ap.add_argument("--merge", type=pathlib.Path, metavar="PSEUDO")
+    ap.add_argument("--gold-docs", type=pathlib.Path)
+    ap.add_argument("--gold-labels", type=pathlib.Path)
     a = ap.parse_args()
+    if bool(a.gold_docs) != bool(a.gold_labels):
+        ap.error("--gold-docs and --gold-labels go together")
     if a.merge:
         merge(a.out, a.merge)
     else:
-        build(a.out, a.folds, a.fold)
+        build(a.out, a.folds, a.fold, a.gold_docs, a.gold_labels)
 
 
 if __name__ == "__main__":
