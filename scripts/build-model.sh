@@ -24,7 +24,7 @@ extra=()
 python3 scripts/build-training-data.py target/train "${extra[@]}"
 # shellcheck disable=SC2046
 $FW distill --minilm target/minilm --corpus $(cat target/train/corpus.txt) -o target/models/static-v1.fwm
-$FW scan --no-progress --format gold target/train/fiction-docs.jsonl -o target/train/fiction-pseudo.jsonl 2>/dev/null
+$FW scan --no-progress --format gold target/train/fiction-docs.jsonl -o target/train/fiction-pseudo.jsonl
 python3 scripts/build-training-data.py target/train --merge target/train/fiction-pseudo.jsonl
 $FW train --kind embed --embeddings target/models/static-v1.fwm --data target/train/train.jsonl \
   -o target/models/embed-v1.fwm --calibrate-docs "$DEV_DOCS" --calibrate-gold "$DEV_GOLD" 2> target/train/calibration.log

@@ -145,7 +145,8 @@ def merge(out, pseudo):
     with open(out / "train.jsonl", "w", encoding="utf-8") as f:
         for r in rows:
             f.write(json.dumps(r) + "\n")
-    print(f"{base} labelled + {len(rows) - base} pseudo-labelled -> {out / 'train.jsonl'}", file=sys.stderr)
+    flagged = sum(1 for r in rows if r["source"] == "fiction-cue" and r["labels"])
+    print(f"{base} labelled + {len(rows) - base} pseudo-labelled ({flagged} with a cue label) -> {out / 'train.jsonl'}", file=sys.stderr)
 
 
 def main():

@@ -14,7 +14,6 @@ FW=./target/release/forewarn
 for f in $(seq 0 $((K - 1))); do
   dir=target/cv/fold$f
   python3 scripts/build-training-data.py "$dir" --folds "$K" --fold "$f" 2>/dev/null
-  cp target/train/fiction-docs.jsonl "$dir/fiction-docs.jsonl"
   python3 scripts/build-training-data.py "$dir" --merge target/train/fiction-pseudo.jsonl 2>/dev/null
   for add in $ADD; do
     data="$dir/train.jsonl"

@@ -43,6 +43,10 @@ for k, (d, i) in enumerate(rows):
             di.append(k); dy.append(SEV.index(s)); dc.append(SEV.index(c))
 dy, dc = np.array(dy), np.array(dc)
 print(f"{KIND}: {len(ty)} synthetic (label, severity) pairs; {len(dy)} dev true positives; cue severity accuracy {np.mean(dc == dy):.3f}")
+found = [c == y for c, y in zip(tc, ty) if c < 3]
+dev_sev = [s for g in gold.values() for p in g.values() for s in p.values()]
+print(f"  graphic share: synthetic pairs {np.mean(np.array(ty) == 2):.3f}, dev gold pairs {np.mean([s == 'graphic' for s in dev_sev]):.3f}; "
+      f"cue severity agrees with the synthetic one on {np.mean(found):.2f} of the {len(found)} pairs where it finds the label")
 for use_cue in (False, True):
     for C in (0.1, 1.0):
         clf = LogisticRegression(C=C, max_iter=5000).fit(features(Xs, ti, tc, use_cue), np.array(ty))

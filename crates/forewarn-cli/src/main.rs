@@ -253,8 +253,7 @@ fn labels(json: bool) -> anyhow::Result<ExitCode> {
 }
 
 fn run_train(a: TrainArgs) -> anyhow::Result<ExitCode> {
-    use forewarn::detect::embed::{EmbedDetector, EmbedModel};
-    use forewarn::detect::linear::LinearDetector;
+    use forewarn::detect::embed::EmbedModel;
     use forewarn::train::{train, train_embed, EmbedTrainOptions, TrainOptions};
     let source = a.data.display().to_string();
     let bar = if io::stderr().is_terminal() { indicatif::ProgressBar::new_spinner() } else { indicatif::ProgressBar::hidden() };
@@ -289,56 +288,19 @@ fn run_train(a: TrainArgs) -> anyhow::Result<ExitCode> {
     };
     bar.finish_and_clear();
     eprintln!("forewarn: trained in {:.1}s", started.elapsed().as_secs_f64());
-    if let (Some(docs_path), Some(gold_path)) = (&a.calibrate_docs, &a.calibrate_gold) {
-        let gold = eval::read_gold(open_buffered(gold_path)?, &gold_path.display().to_string())?;
-        let docs: Vec<Document> =
-            forewarn::ingest::jsonl::works(open_buffered(docs_path)?, docs_path.display().to_string()).collect::<Result<_, _>>()?;
-        let at = docs_path.display().to_string();
-        // The objective: mean of paragraph and excerpt macro F1; ties keep the earlier (more
-        // conservative) setting.
-        let objective = |e: &eval::Evaluation| (e.paragraph.macro_f1 + e.excerpt.macro_f1) / 2.0;
+    if let (Some(docs), Some(gold)) = (&a.calibrate_docs, &a.calibrate_gold) {
+        let set = learn::GoldSet::read(docs, gold)?;
+        let at = docs.display().to_string();
         match &mut model {
             Trained::Linear(m) => {
-                // Score once with a low floor, then cut at each threshold.
-                let mut low = m.clone();
-                low.thresholds.iter_mut().for_each(|x| *x = 0.05);
-                let engine = Engine::new(std::sync::Arc::new(LinearDetector::new(low)));
-                let scores = learn::scores(&engine, &docs);
-                let mut best = (f64::MIN, 0.5f32);
-                for step in 6..=19 {
-                    let t = step as f32 * 0.05;
-                    let e = learn::evaluate_at(&engine, &docs, &scores, &gold, t);
-                    eprintln!("forewarn: threshold {t:.2}: paragraph macro F1 {:.3}, excerpt macro F1 {:.3}", e.paragraph.macro_f1, e.excerpt.macro_f1);
-                    if objective(&e) > best.0 {
-                        best = (objective(&e), t);
-                    }
-                }
-                m.thresholds.iter_mut().for_each(|x| *x = best.1);
+                let t = learn::calibrate_linear(m, &set);
                 m.metadata.insert("threshold_chosen_on".into(), at);
-                eprintln!("forewarn: chose threshold {:.2}", best.1);
+                eprintln!("forewarn: chose threshold {t:.2}");
             }
             Trained::Embed(m) => {
-                let mut best = (f64::MIN, f32::INFINITY, 0.0f32);
-                for add in [f32::INFINITY, 0.99, 0.98, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5] {
-                    for veto in [0.0f32, 0.01, 0.02, 0.05, 0.1, 0.2] {
-                        let mut trial = (**m).clone();
-                        trial.thresholds.iter_mut().for_each(|x| *x = add);
-                        trial.veto.iter_mut().for_each(|x| *x = veto);
-                        let engine = Engine::new(std::sync::Arc::new(EmbedDetector::new(trial)));
-                        let e = learn::evaluate_at(&engine, &docs, &learn::scores(&engine, &docs), &gold, 0.0);
-                        eprintln!(
-                            "forewarn: add at {add:.2}, veto below {veto:.2}: paragraph macro F1 {:.3}, excerpt macro F1 {:.3}",
-                            e.paragraph.macro_f1, e.excerpt.macro_f1
-                        );
-                        if objective(&e) > best.0 {
-                            best = (objective(&e), add, veto);
-                        }
-                    }
-                }
-                m.thresholds.iter_mut().for_each(|x| *x = best.1);
-                m.veto.iter_mut().for_each(|x| *x = best.2);
+                let (add, veto) = learn::calibrate_embed(m, &set);
                 m.metadata.insert("thresholds_chosen_on".into(), at);
-                eprintln!("forewarn: chose add at {:.2}, veto below {:.2}", best.1, best.2);
+                eprintln!("forewarn: chose add at {add:.2}, veto below {veto:.2}");
             }
         }
     }
@@ -358,22 +320,18 @@ fn open_buffered(p: &Path) -> anyhow::Result<io::BufReader<std::fs::File>> {
 fn run_eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
     let mut engines = vec![learn::engine(&a.detector)?];
     for b in &a.baseline {
-        let d = &a.detector;
-        let files = learn::DetectorFiles { model: a.baseline_model.as_deref(), minilm: d.minilm.as_deref(), minilm_threshold: d.minilm_threshold };
-        engines.push(learn::engine_named(b, &files)?);
+        engines.push(learn::engine_named(b, a.baseline_model.as_deref(), &a.detector)?);
     }
     let mut out = BufWriter::new(io::stdout().lock());
     let mut json = serde_json::Map::new();
-    if let (Some(docs_path), Some(gold_path)) = (&a.docs, &a.gold) {
-        let gold = eval::read_gold(open_buffered(gold_path)?, &gold_path.display().to_string())?;
-        let docs: Vec<Document> =
-            forewarn::ingest::jsonl::works(open_buffered(docs_path)?, docs_path.display().to_string()).collect::<Result<_, _>>()?;
-        let all: Vec<Vec<forewarn::Scores>> = engines.iter().map(|e| learn::scores(e, &docs)).collect();
-        let evals: Vec<eval::Evaluation> = engines.iter().zip(&all).map(|(e, s)| learn::evaluate_at(e, &docs, s, &gold, 0.0)).collect();
+    if let (Some(docs), Some(gold)) = (&a.docs, &a.gold) {
+        let set = learn::GoldSet::read(docs, gold)?;
+        let all: Vec<Vec<forewarn::Scores>> = engines.iter().map(|e| set.scores(e)).collect();
+        let evals: Vec<eval::Evaluation> = engines.iter().zip(&all).map(|(e, s)| set.evaluate_at(e, s, 0.0)).collect();
         if a.sweep {
             for step in 1..100 {
                 let t = step as f32 * 0.01;
-                let e = learn::evaluate_at(&engines[0], &docs, &all[0], &gold, t);
+                let e = set.evaluate_at(&engines[0], &all[0], t);
                 eprintln!(
                     "sweep {}: min score {t:.2}: paragraph macro F1 {:.3} micro {:.3}, excerpt macro F1 {:.3} micro {:.3}",
                     e.detector, e.paragraph.macro_f1, e.paragraph.micro_f1, e.excerpt.macro_f1, e.excerpt.micro_f1

@@ -1,10 +1,13 @@
-//! Training the learned detector: logistic regression per label by stochastic gradient descent over a
-//! JSONL stream of labelled passages, re-read once per epoch (the corpus is never held in memory).
+//! Training the learned detectors (`linear-v1` by [`train`], `embed-v1` by [`train_embed`]): logistic
+//! regression per label by stochastic gradient descent over a JSONL stream of labelled passages,
+//! re-read once per epoch (the corpus is never held in memory).
 //!
-//! Input lines: `{"text": ..., "labels": {"suicide": "mention", ...}, "known": ["suicide", ...] | null}`.
-//! `known` lists the labels the example is annotated for (absent or null: all); a label outside it is
-//! skipped for that example, neither positive nor negative. Deterministic: same file, same settings,
-//! same model.
+//! Input lines: `{"text": ..., "labels": {"suicide": "mention", ...}, "known": ["suicide", ...] | null,
+//! "weight": 1.0, "cue": false}`. `known` lists the labels the example is annotated for (absent or
+//! null: all); a label outside it is skipped for that example, neither positive nor negative. `weight`
+//! scales the example (class balancing counts it in both trainers; only [`train_embed`] also scales its
+//! gradient). `cue: false` marks labels that came from the cue lexicon; [`train_embed`] then trains on
+//! the text with the lexicon's phrases blanked out. Deterministic: same file, same settings, same model.
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -51,13 +54,23 @@ struct Example {
     /// Weight of the example in the loss (default 1).
     #[serde(default)]
     weight: Option<f32>,
-    /// `false`: train the embedding part alone on this example (its labels came from the cue lexicon,
-    /// so the cue evidence would give the answer away).
+    /// `false`: the labels came from the cue lexicon (pseudo-labels).
     #[serde(default)]
     cue: Option<bool>,
 }
 
 impl Example {
+    /// The text the embedding heads learn from: for pseudo-labels from the lexicon, the text with the
+    /// lexicon's phrases blanked out ([`CueDetector::mask`]), so the heads learn the company the
+    /// keywords keep, not the keywords.
+    fn training_text(&self, cue: &CueDetector) -> std::borrow::Cow<'_, str> {
+        if self.cue == Some(false) {
+            cue.mask(&self.text).into()
+        } else {
+            self.text.as_str().into()
+        }
+    }
+
     fn parse(line: &str, lineno: usize, source: &str) -> Result<Example> {
         serde_json::from_str(line).map_err(|e| Error::malformed(format!("{source}:{lineno}: {e}")))
     }
@@ -200,10 +213,8 @@ impl Default for EmbedTrainOptions {
 }
 
 /// Trains the heads of an embedding model ([`EmbedModel`]) over fixed static embeddings, streaming
-/// the JSONL: one pass for the per-dimension mean and spread, then one per epoch. Same input format
-/// and determinism as [`train`], plus per-example `weight` and `cue: false`, which marks labels that
-/// came from the cue lexicon (pseudo-labels): the lexicon's phrases are then blanked out of the text
-/// ([`CueDetector::mask`]) so the heads learn the company the keywords keep, not the keywords.
+/// the JSONL: one pass for the per-dimension mean and spread, then one per epoch (input format: the
+/// module's documentation).
 pub fn train_embed<R: BufRead>(
     embeddings: StaticEmbeddings,
     mut open: impl FnMut() -> Result<R>,
@@ -218,11 +229,10 @@ pub fn train_embed<R: BufRead>(
     let pos_weight = positive_weights(&mut open, source, tax, opts.max_positive_weight)?;
     let (dims, width) = (model.embeddings.dims, model.width());
     let mut ids = Vec::new();
-    let text_of = |ex: &Example| if ex.cue == Some(false) { cue.mask(&ex.text) } else { ex.text.clone() };
     // Pass 1: mean and standard deviation of each embedding dimension.
     let (mut sum, mut sq, mut count) = (vec![0f64; dims], vec![0f64; dims], 0f64);
     for_each_example(&mut open, source, |_, ex| {
-        let x = model.embeddings.embed(&text_of(&ex), &mut ids);
+        let x = model.embeddings.embed(&ex.training_text(&cue), &mut ids);
         for (d, v) in x.iter().enumerate() {
             sum[d] += f64::from(*v);
             sq[d] += f64::from(*v) * f64::from(*v);
@@ -238,7 +248,7 @@ pub fn train_embed<R: BufRead>(
         let mut loss = EpochLoss::default();
         for_each_example(&mut open, source, |lineno, ex| {
             let target = ex.targets(lineno, source, tax)?;
-            let x = model.features(&text_of(&ex), &mut ids);
+            let x = model.features(&ex.training_text(&cue), &mut ids);
             let ew = ex.weight.unwrap_or(1.0);
             for l in 0..n {
                 let Some(y) = target[l] else { continue };

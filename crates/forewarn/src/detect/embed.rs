@@ -11,20 +11,19 @@
 
 use std::collections::HashMap;
 
-use safetensors::tensor::{Dtype, TensorView};
-use safetensors::SafeTensors;
+use safetensors::tensor::Dtype;
 
 use super::cue::CueDetector;
+use super::model_file::{bad, f32_bytes, heads_of, read_path, sigmoid, view, write, ModelFile};
 use super::static_embed::StaticEmbeddings;
 use super::wordpiece::WordPiece;
 use super::{Detector, Hit, Scores};
 use crate::document::Document;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::taxonomy::{LabelId, Severity, Taxonomy};
 
 /// The format tag written into every model file.
 pub const MODEL_FORMAT: &str = "forewarn-embed-v1";
-
 
 /// Model parameters.
 #[derive(Debug, Clone)]
@@ -47,10 +46,6 @@ pub struct EmbedModel {
     pub veto: Vec<f32>,
     /// Provenance.
     pub metadata: HashMap<String, String>,
-}
-
-fn sigmoid(z: f32) -> f32 {
-    1.0 / (1.0 + (-z).exp())
 }
 
 impl EmbedModel {
@@ -99,69 +94,45 @@ impl EmbedModel {
     /// Serialises to safetensors bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         let e = &self.embeddings;
-        let f32s = |v: &[f32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
         let table: Vec<u8> = e.table.iter().map(|&q| q as u8).collect();
-        let (scale, weight, heads, thresholds) = (f32s(&e.scale), f32s(&e.weight), f32s(&self.heads), f32s(&self.thresholds));
-        let (center, spread, veto) = (f32s(&self.center), f32s(&self.spread), f32s(&self.veto));
-        let vocab = e.tokenizer.len();
-        let err = |x: safetensors::SafeTensorError| Error::new(ErrorKind::Model, format!("model: {x}"));
+        let (scale, weight, heads, thresholds) = (f32_bytes(&e.scale), f32_bytes(&e.weight), f32_bytes(&self.heads), f32_bytes(&self.thresholds));
+        let (center, spread, veto) = (f32_bytes(&self.center), f32_bytes(&self.spread), f32_bytes(&self.veto));
+        let (vocab, n) = (e.tokenizer.len(), self.labels.len());
         let tensors = vec![
-            ("table", TensorView::new(Dtype::I8, vec![vocab, e.dims], &table).map_err(err)?),
-            ("scale", TensorView::new(Dtype::F32, vec![vocab], &scale).map_err(err)?),
-            ("token_weight", TensorView::new(Dtype::F32, vec![vocab], &weight).map_err(err)?),
-            ("center", TensorView::new(Dtype::F32, vec![e.dims], &center).map_err(err)?),
-            ("spread", TensorView::new(Dtype::F32, vec![e.dims], &spread).map_err(err)?),
-            ("heads", TensorView::new(Dtype::F32, vec![self.labels.len(), self.width()], &heads).map_err(err)?),
-            ("thresholds", TensorView::new(Dtype::F32, vec![self.labels.len()], &thresholds).map_err(err)?),
-            ("veto", TensorView::new(Dtype::F32, vec![self.labels.len()], &veto).map_err(err)?),
+            ("table", view(Dtype::I8, vec![vocab, e.dims], &table)?),
+            ("scale", view(Dtype::F32, vec![vocab], &scale)?),
+            ("token_weight", view(Dtype::F32, vec![vocab], &weight)?),
+            ("center", view(Dtype::F32, vec![e.dims], &center)?),
+            ("spread", view(Dtype::F32, vec![e.dims], &spread)?),
+            ("heads", view(Dtype::F32, vec![n, self.width()], &heads)?),
+            ("thresholds", view(Dtype::F32, vec![n], &thresholds)?),
+            ("veto", view(Dtype::F32, vec![n], &veto)?),
         ];
         let mut meta = self.metadata.clone();
-        meta.insert("format".into(), MODEL_FORMAT.into());
-        meta.insert("labels".into(), serde_json::to_string(&self.labels).expect("labels serialise"));
         let tokens: Vec<&str> = (0..vocab as u32).map(|i| e.tokenizer.token(i)).collect();
         meta.insert("vocab".into(), tokens.join("\n"));
-        safetensors::serialize(tensors, Some(meta)).map_err(err)
+        write(tensors, &meta, MODEL_FORMAT, &self.labels)
     }
 
     /// Reads a model, checking its format and shapes.
     pub fn from_bytes(bytes: &[u8]) -> Result<EmbedModel> {
-        let bad = |m: String| Error::new(ErrorKind::Model, format!("model: {m}"));
-        let (_, header) = SafeTensors::read_metadata(bytes).map_err(|e| bad(e.to_string()))?;
-        let mut meta: HashMap<String, String> = header.metadata().clone().unwrap_or_default();
-        if meta.get("format").map(String::as_str) != Some(MODEL_FORMAT) {
-            return Err(bad(format!("not a {MODEL_FORMAT} file")));
-        }
-        let labels: Vec<String> = meta.get("labels").and_then(|l| serde_json::from_str(l).ok()).ok_or_else(|| bad("bad 'labels'".into()))?;
-        let vocab = meta.remove("vocab").ok_or_else(|| bad("no 'vocab'".into()))?;
-        let tokenizer = WordPiece::from_vocab(&vocab)?;
-        let st = SafeTensors::deserialize(bytes).map_err(|e| bad(e.to_string()))?;
-        let tensor = |name: &str, dtype: Dtype| -> Result<(Vec<usize>, &[u8])> {
-            let t = st.tensor(name).map_err(|e| bad(format!("{name}: {e}")))?;
-            if t.dtype() != dtype {
-                return Err(bad(format!("{name} has the wrong type")));
-            }
-            Ok((t.shape().to_vec(), t.data()))
-        };
-        let floats = |name: &str, len: usize| -> Result<Vec<f32>> {
-            let (_, data) = tensor(name, Dtype::F32)?;
-            if data.len() != len * 4 {
-                return Err(bad(format!("{name} has the wrong shape")));
-            }
-            Ok(data.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
-        };
+        let file = ModelFile::read(bytes, MODEL_FORMAT)?;
+        let tokenizer = WordPiece::from_vocab(file.metadata.get("vocab").ok_or_else(|| bad("no 'vocab'"))?)?;
         let v = tokenizer.len();
-        let (shape, table) = tensor("table", Dtype::I8)?;
+        let (shape, table) = file.tensor("table", Dtype::I8)?;
         if shape.len() != 2 || shape[0] != v || shape[1] == 0 {
-            return Err(bad("table does not match the vocabulary".into()));
+            return Err(bad("table does not match the vocabulary"));
         }
         let dims = shape[1];
         let table = table.iter().map(|&b| b as i8).collect();
-        let embeddings = StaticEmbeddings { tokenizer, dims, table, scale: floats("scale", v)?, weight: floats("token_weight", v)? };
-        let n = labels.len();
-        let heads = floats("heads", n * (dims + 1))?;
-        let (thresholds, veto) = (floats("thresholds", n)?, floats("veto", n)?);
-        let (center, spread) = (floats("center", dims)?, floats("spread", dims)?);
-        Ok(EmbedModel { embeddings, labels, center, spread, heads, thresholds, veto, metadata: meta })
+        let embeddings = StaticEmbeddings { tokenizer, dims, table, scale: file.floats("scale", v)?, weight: file.floats("token_weight", v)? };
+        let n = file.labels.len();
+        let heads = file.floats("heads", n * (dims + 1))?;
+        let (thresholds, veto) = (file.floats("thresholds", n)?, file.floats("veto", n)?);
+        let (center, spread) = (file.floats("center", dims)?, file.floats("spread", dims)?);
+        let ModelFile { mut metadata, labels, .. } = file;
+        metadata.remove("vocab");
+        Ok(EmbedModel { embeddings, labels, center, spread, heads, thresholds, veto, metadata })
     }
 }
 
@@ -175,17 +146,67 @@ pub struct EmbedDetector {
 impl EmbedDetector {
     /// Wraps a model; its labels are matched to the built-in taxonomy by name.
     pub fn new(model: EmbedModel) -> EmbedDetector {
-        EmbedDetector { heads: super::heads_of(&model.labels), model, cue: CueDetector::builtin() }
+        EmbedDetector { heads: heads_of(&model.labels), model, cue: CueDetector::builtin() }
     }
 
     /// Reads a model file.
     pub fn from_file(path: &std::path::Path) -> Result<EmbedDetector> {
-        super::read_model(path, EmbedModel::from_bytes).map(EmbedDetector::new)
+        read_path(path, EmbedModel::from_bytes).map(EmbedDetector::new)
+    }
+}
+
+/// What the decision of [`EmbedDetector`] rests on for one document: the cue detector's hits and,
+/// per paragraph, every head's probability (empty for headings). Computed once, it can be decided at
+/// many thresholds (`forewarn train --calibrate-*`).
+pub struct EmbedEvidence {
+    cue: Scores,
+    probs: Vec<Vec<f32>>,
+}
+
+impl EmbedDetector {
+    /// The evidence for a document.
+    pub fn evidence(&self, doc: &Document) -> EmbedEvidence {
+        let mut ids = Vec::new();
+        let probs = doc
+            .paragraphs
+            .iter()
+            .map(|p| {
+                if p.heading {
+                    return Vec::new();
+                }
+                let x = self.model.features(doc.slice(p.span), &mut ids);
+                (0..self.heads.len()).map(|h| self.model.prob(h, &x)).collect()
+            })
+            .collect();
+        EmbedEvidence { cue: self.cue.detect(doc), probs }
     }
 
-    /// The model.
-    pub fn model(&self) -> &EmbedModel {
-        &self.model
+    /// The hits: a cue hit stays unless its head's probability is below `veto[h]`; a label the lexicon
+    /// did not find is added where its head reaches `thresholds[h]` (both indexed by head).
+    pub fn decide(&self, doc: &Document, evidence: &EmbedEvidence, thresholds: &[f32], veto: &[f32]) -> Scores {
+        let mut scores = Scores::with_paragraphs(doc.paragraphs.len());
+        let mut cue_of = vec![None; Taxonomy::builtin().len()];
+        for (i, (p, probs)) in doc.paragraphs.iter().zip(&evidence.probs).enumerate() {
+            if probs.is_empty() {
+                continue;
+            }
+            cue_of.iter_mut().for_each(|c| *c = None);
+            for hit in &evidence.cue.paragraphs[i] {
+                cue_of[hit.label.index()] = Some(hit);
+            }
+            for ((h, label), &prob) in self.heads.iter().enumerate().zip(probs) {
+                let Some(label) = *label else { continue };
+                match cue_of[label.index()] {
+                    Some(hit) if prob >= veto[h] => scores.paragraphs[i].push(hit.clone()),
+                    None if prob >= thresholds[h] => {
+                        let evidence = p.sentences.first().copied().unwrap_or(p.span);
+                        scores.paragraphs[i].push(Hit { label, score: prob, severity: Severity::Depiction, evidence });
+                    }
+                    _ => {}
+                }
+            }
+        }
+        scores
     }
 }
 
@@ -195,33 +216,7 @@ impl Detector for EmbedDetector {
     }
 
     fn detect(&self, doc: &Document) -> Scores {
-        let cue_hits = self.cue.detect(doc);
-        let mut scores = Scores::with_paragraphs(doc.paragraphs.len());
-        let mut ids = Vec::new();
-        let mut cue_of = vec![None; Taxonomy::builtin().len()];
-        for (i, p) in doc.paragraphs.iter().enumerate() {
-            if p.heading {
-                continue;
-            }
-            let x = self.model.features(doc.slice(p.span), &mut ids);
-            cue_of.iter_mut().for_each(|c| *c = None);
-            for hit in &cue_hits.paragraphs[i] {
-                cue_of[hit.label.index()] = Some(hit);
-            }
-            for (h, label) in self.heads.iter().enumerate() {
-                let Some(label) = *label else { continue };
-                let prob = self.model.prob(h, &x);
-                match cue_of[label.index()] {
-                    Some(hit) if prob >= self.model.veto[h] => scores.paragraphs[i].push(hit.clone()),
-                    None if prob >= self.model.thresholds[h] => {
-                        let evidence = p.sentences.first().copied().unwrap_or(p.span);
-                        scores.paragraphs[i].push(Hit { label, score: prob, severity: Severity::Depiction, evidence });
-                    }
-                    _ => {}
-                }
-            }
-        }
-        scores
+        self.decide(doc, &self.evidence(doc), &self.model.thresholds, &self.model.veto)
     }
 }
 

@@ -6,14 +6,14 @@
 
 use std::collections::HashMap;
 
-use safetensors::tensor::{Dtype, TensorView};
-use safetensors::SafeTensors;
+use safetensors::tensor::Dtype;
 
 use super::cue::{CueDetector, CueEvidence};
 use super::features::hashed_ngrams;
+use super::model_file::{bad, f32_bytes, heads_of, read_path, sigmoid, view, write, ModelFile};
 use super::{Detector, Hit, Scores};
 use crate::document::{Document, Span};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::taxonomy::{LabelId, Severity, Taxonomy};
 
 /// The format tag written into every model file.
@@ -34,10 +34,6 @@ pub struct LinearModel {
     pub thresholds: Vec<f32>,
     /// Provenance: what it was trained on, with which settings.
     pub metadata: HashMap<String, String>,
-}
-
-fn sigmoid(z: f32) -> f32 {
-    1.0 / (1.0 + (-z).exp())
 }
 
 impl LinearModel {
@@ -70,46 +66,29 @@ impl LinearModel {
     /// Serialises to safetensors bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         let n = self.labels.len();
-        let as_bytes = |v: &[f32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
-        let w = as_bytes(&self.weights);
-        let c = as_bytes(&self.cue.iter().flatten().copied().collect::<Vec<f32>>());
-        let t = as_bytes(&self.thresholds);
-        let err = |e: safetensors::SafeTensorError| Error::new(ErrorKind::Model, format!("model: {e}"));
+        let w = f32_bytes(&self.weights);
+        let c = f32_bytes(&self.cue.iter().flatten().copied().collect::<Vec<f32>>());
+        let t = f32_bytes(&self.thresholds);
         let tensors = vec![
-            ("weights", TensorView::new(Dtype::F32, vec![n, 1 << self.bits], &w).map_err(err)?),
-            ("cue", TensorView::new(Dtype::F32, vec![n, 3], &c).map_err(err)?),
-            ("thresholds", TensorView::new(Dtype::F32, vec![n], &t).map_err(err)?),
+            ("weights", view(Dtype::F32, vec![n, 1 << self.bits], &w)?),
+            ("cue", view(Dtype::F32, vec![n, 3], &c)?),
+            ("thresholds", view(Dtype::F32, vec![n], &t)?),
         ];
         let mut meta = self.metadata.clone();
-        meta.insert("format".into(), MODEL_FORMAT.into());
         meta.insert("bits".into(), self.bits.to_string());
-        meta.insert("labels".into(), serde_json::to_string(&self.labels).expect("labels serialise"));
-        safetensors::serialize(tensors, Some(meta)).map_err(err)
+        write(tensors, &meta, MODEL_FORMAT, &self.labels)
     }
 
     /// Reads a model from safetensors bytes, checking its format and shapes.
     pub fn from_bytes(bytes: &[u8]) -> Result<LinearModel> {
-        let bad = |m: String| Error::new(ErrorKind::Model, format!("model: {m}"));
-        let (_, header) = SafeTensors::read_metadata(bytes).map_err(|e| bad(e.to_string()))?;
-        let meta: HashMap<String, String> = header.metadata().clone().unwrap_or_default();
-        if meta.get("format").map(String::as_str) != Some(MODEL_FORMAT) {
-            return Err(bad(format!("not a {MODEL_FORMAT} file")));
-        }
-        let bits: u32 = meta.get("bits").and_then(|b| b.parse().ok()).filter(|b| (8..=24).contains(b)).ok_or_else(|| bad("bad 'bits'".into()))?;
-        let labels: Vec<String> = meta.get("labels").and_then(|l| serde_json::from_str(l).ok()).ok_or_else(|| bad("bad 'labels'".into()))?;
-        let st = SafeTensors::deserialize(bytes).map_err(|e| bad(e.to_string()))?;
-        let read = |name: &str, len: usize| -> Result<Vec<f32>> {
-            let t = st.tensor(name).map_err(|e| bad(format!("{name}: {e}")))?;
-            if t.dtype() != Dtype::F32 || t.data().len() != len * 4 {
-                return Err(bad(format!("{name} has the wrong type or shape")));
-            }
-            Ok(t.data().chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
-        };
-        let n = labels.len();
-        let weights = read("weights", n << bits)?;
-        let cue = read("cue", n * 3)?.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect();
-        let thresholds = read("thresholds", n)?;
-        Ok(LinearModel { bits, labels, weights, cue, thresholds, metadata: meta })
+        let file = ModelFile::read(bytes, MODEL_FORMAT)?;
+        let bits: u32 = file.metadata.get("bits").and_then(|b| b.parse().ok()).filter(|b| (8..=24).contains(b)).ok_or_else(|| bad("bad 'bits'"))?;
+        let n = file.labels.len();
+        let weights = file.floats("weights", n << bits)?;
+        let cue = file.floats("cue", n * 3)?.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect();
+        let thresholds = file.floats("thresholds", n)?;
+        let ModelFile { metadata, labels, .. } = file;
+        Ok(LinearModel { bits, labels, weights, cue, thresholds, metadata })
     }
 }
 
@@ -124,17 +103,12 @@ pub struct LinearDetector {
 impl LinearDetector {
     /// Wraps a model; its labels are matched to the built-in taxonomy by name.
     pub fn new(model: LinearModel) -> LinearDetector {
-        LinearDetector { heads: super::heads_of(&model.labels), model, cue: CueDetector::builtin() }
+        LinearDetector { heads: heads_of(&model.labels), model, cue: CueDetector::builtin() }
     }
 
     /// Reads a model file.
     pub fn from_file(path: &std::path::Path) -> Result<LinearDetector> {
-        super::read_model(path, LinearModel::from_bytes).map(LinearDetector::new)
-    }
-
-    /// The model.
-    pub fn model(&self) -> &LinearModel {
-        &self.model
+        read_path(path, LinearModel::from_bytes).map(LinearDetector::new)
     }
 }
 

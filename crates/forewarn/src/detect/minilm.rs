@@ -9,6 +9,7 @@ use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
 
+use super::static_embed::normalise;
 use super::wordpiece::WordPiece;
 use super::{Detector, Hit, Scores};
 use crate::document::Document;
@@ -105,14 +106,6 @@ impl MiniLm {
             progress(end, n);
         }
         Ok(table)
-    }
-}
-
-/// Scales a vector to unit length (zero stays zero).
-pub fn normalise(v: &mut [f32]) {
-    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        v.iter_mut().for_each(|x| *x /= norm);
     }
 }
 

@@ -8,6 +8,7 @@ pub mod inflect;
 pub mod linear;
 #[cfg(feature = "minilm")]
 pub mod minilm;
+mod model_file;
 pub mod static_embed;
 pub mod wordpiece;
 
@@ -42,19 +43,6 @@ impl Scores {
     pub fn with_paragraphs(n: usize) -> Scores {
         Scores { paragraphs: vec![Vec::new(); n] }
     }
-}
-
-/// For each head of a model (by label name), the taxonomy label it scores; `None` for a name the
-/// built-in taxonomy lacks (a newer model), whose head is then ignored.
-pub(crate) fn heads_of(labels: &[String]) -> Vec<Option<LabelId>> {
-    let tax = crate::taxonomy::Taxonomy::builtin();
-    labels.iter().map(|l| tax.find(l)).collect()
-}
-
-/// Reads a model file and parses it with `parse`, naming the file in any error.
-pub(crate) fn read_model<T>(path: &std::path::Path, parse: impl FnOnce(&[u8]) -> crate::error::Result<T>) -> crate::error::Result<T> {
-    let bytes = std::fs::read(path).map_err(|e| crate::error::Error::from(e).at(path.display()))?;
-    parse(&bytes).map_err(|e| e.at(path.display()))
 }
 
 /// A content detector. Built once, immutable, shared between threads.

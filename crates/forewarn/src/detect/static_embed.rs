@@ -46,33 +46,29 @@ impl StaticEmbeddings {
         counts.iter().map(|&c| (a / (a + c as f64 / total)) as f32).collect()
     }
 
-    /// Adds the weighted vectors of `ids` into `acc` (length `dims`); returns the total weight.
-    pub fn accumulate(&self, ids: &[u32], acc: &mut [f32]) -> f32 {
-        let mut total = 0.0;
-        for &id in ids {
-            let id = id as usize;
-            let w = self.weight[id];
-            let ws = w * self.scale[id];
-            let row = &self.table[id * self.dims..(id + 1) * self.dims];
-            for (a, &q) in acc.iter_mut().zip(row) {
-                *a += ws * f32::from(q);
-            }
-            total += w;
-        }
-        total
-    }
-
     /// The unit-length weighted mean vector of a text (all zeros for a text with no tokens).
     pub fn embed(&self, text: &str, ids: &mut Vec<u32>) -> Vec<f32> {
         ids.clear();
         self.tokenizer.encode_into(text, ids);
         let mut v = vec![0.0; self.dims];
-        self.accumulate(ids, &mut v);
-        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            v.iter_mut().for_each(|x| *x /= norm);
+        for &id in ids.iter() {
+            let id = id as usize;
+            let ws = self.weight[id] * self.scale[id];
+            let row = &self.table[id * self.dims..(id + 1) * self.dims];
+            for (a, &q) in v.iter_mut().zip(row) {
+                *a += ws * f32::from(q);
+            }
         }
+        normalise(&mut v);
         v
+    }
+}
+
+/// Scales a vector to unit length (zero stays zero).
+pub fn normalise(v: &mut [f32]) {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|x| *x /= norm);
     }
 }
 
